@@ -1,0 +1,38 @@
+# kaigo_xl — make demo (sample facility end to end), make test (whole test suite). Each does its own set-up.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+
+.PHONY: demo test lint bench workbooks serve system-deps clean
+
+$(STAMP): pyproject.toml
+	@bash scripts/ensure-python.sh "$(PYTHON)"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[all]'
+	@rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+system-deps:
+	@bash scripts/system-deps.sh
+
+demo: $(STAMP)
+	@bash scripts/system-deps.sh --optional
+	$(BIN)/kaigo-xl demo --out out/demo
+
+test: $(STAMP) system-deps
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check kaigo_xl tests benchmarks
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run_all.py
+
+workbooks: $(STAMP)
+	$(BIN)/kaigo-xl build-workbooks workbooks
+
+serve: $(STAMP)
+	$(BIN)/kaigo-xl serve
+
+clean:
+	rm -rf $(VENV) out build *.egg-info

@@ -1,0 +1,92 @@
+"""Findings: what the checks tell a clerk, with a stable code and where to look.
+
+Codes are stable (scripts match on them); messages are Japanese and may be reworded. Every code in use is
+declared in CODES, so a test can prove each one is produced somewhere.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+# code → (severity, what it means). The message of each finding adds the particulars.
+CODES: dict[str, tuple[Severity, str]] = {
+    # input and reading
+    "INPUT_INVALID": (Severity.ERROR, "入力値の形式が正しくない"),
+    "INPUT_NORMALISED": (Severity.INFO, "全角数字や空白を読み替えた"),
+    "SHEET_MISSING": (Severity.ERROR, "必要なシートがない"),
+    "TEMPLATE_OLD": (Severity.WARNING, "古い版の様式"),
+    "FACILITY_NAME_MISSING": (Severity.ERROR, "施設名が未入力"),
+    "FACILITY_NUMBER_MISSING": (Severity.WARNING, "施設番号が未入力"),
+    "FY_RATE_UNCONFIRMED": (Severity.WARNING, "令和8年度以降の単価は未定（Q6）"),
+    # monthly staff numbers (別添1 2(2)ア)
+    "MONTH_MISSING": (Severity.ERROR, "月の職員数が未入力"),
+    "MONTH_DUPLICATE": (Severity.ERROR, "同じ月が二度入力されている"),
+    "FTE_NEGATIVE": (Severity.ERROR, "常勤換算数が負"),
+    "FTE_TOO_LARGE": (Severity.ERROR, "常勤換算数が大きすぎる"),
+    "TOKUTEI_EXCEEDS_FTE": (Severity.ERROR, "特定施設の職員数が全体を上回る"),
+    "TOKUTEI_NOT_DESIGNATED": (Severity.WARNING, "特定施設の指定がないのに特定施設の職員数がある"),
+    "MONTH_ZERO": (Severity.INFO, "対象職員数が0の月がある"),
+    "NO_TARGET_STAFF": (Severity.WARNING, "対象職員がいない"),
+    "YEN_ROUNDED": (Severity.INFO, "加算総額の1円未満を端数処理した"),
+    # roster (常勤換算)
+    "ROSTER_HOURS_INVALID": (Severity.ERROR, "勤務時間が不正"),
+    "ROSTER_A_SPLIT": (Severity.WARNING, "常勤専従（A）なのに特定施設の時間もある"),
+    "ROSTER_JOB_NOT_COUNTED": (Severity.INFO, "対象外の職種"),
+    "ROSTER_REPLACES_MONTHLY": (Severity.INFO, "勤務形態一覧から月別職員数を計算した"),
+    # requirements (別添1 2(3)ア, Q2)
+    "REQ_NOT_MET": (Severity.ERROR, "加算要件を満たしていない"),
+    "REQ_UNKNOWN_ITEM": (Severity.ERROR, "取組の区分が不明"),
+    "REQ_DETAIL_MISSING": (Severity.WARNING, "取組の内容が未記入"),
+    "REQ_STILL_PLANNED": (Severity.INFO, "実績報告で実施予定のままの取組"),
+    # spending (別添1 2(3)イ, Q5)
+    "EXP_TECHNOLOGY": (Severity.ERROR, "介護テクノロジー機器購入には充当できない"),
+    "EXP_UNKNOWN_CATEGORY": (Severity.ERROR, "経費区分が不明"),
+    "EXP_NEGATIVE": (Severity.ERROR, "金額が負"),
+    "EXP_PLANNED_SHORT": (Severity.WARNING, "計画額が加算総額に満たない"),
+    "EXP_NONE": (Severity.WARNING, "経費が未入力"),
+    "REFUND_DUE": (Severity.WARNING, "返還見込額がある"),
+    "ADDITIONAL_DUE": (Severity.INFO, "追加支弁の見込みがある"),
+    # payment schedule (Q1)
+    "PAY_INSTALLMENTS_INVALID": (Severity.ERROR, "支払回数が不正"),
+    "PAY_FIRST_MONTH_INVALID": (Severity.ERROR, "初回の月が不正"),
+    "PAY_BEYOND_FISCAL_YEAR": (Severity.ERROR, "支払が年度を越える"),
+    # deadlines (別添1 2(3)ウ(イ))
+    "REPORT_LATE": (Severity.WARNING, "実績報告書の提出期限を過ぎている"),
+}
+
+
+class Finding(BaseModel):
+    code: str
+    severity: Severity
+    message: str
+    location: str = ""
+
+    def __str__(self) -> str:
+        where = f"[{self.location}] " if self.location else ""
+        return f"{_LABEL[self.severity]} {self.code}: {where}{self.message}"
+
+
+_LABEL = {Severity.ERROR: "エラー", Severity.WARNING: "注意", Severity.INFO: "情報"}
+
+
+def finding(code: str, message: str, location: str = "") -> Finding:
+    """Make a finding whose severity comes from the code table, so one code never has two severities."""
+    severity, _ = CODES[code]
+    return Finding(code=code, severity=severity, message=message, location=location)
+
+
+def has_errors(findings: list[Finding]) -> bool:
+    return any(f.severity is Severity.ERROR for f in findings)
+
+
+def count(findings: list[Finding], severity: Severity) -> int:
+    return sum(1 for f in findings if f.severity is severity)

@@ -1,0 +1,121 @@
+"""Data model of one facility's input and of its computed results.
+
+The JSON input format (the `facility` … `received_yen` keys) is a public interface: scripts and other systems
+rely on it, so fields are only ever added, never renamed.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+# Fiscal-year order of months: 令和7年度 runs from April 2025 to March 2026.
+FISCAL_MONTHS: tuple[int, ...] = (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3)
+
+
+class FacilityType(StrEnum):
+    YOGO = "養護"  # 養護老人ホーム: the counted staff are 支援員
+    KEIHI = "軽費"  # 軽費老人ホーム (A型/B型/ケアハウス/都市型): the counted staff are 介護職員
+
+
+class Status(StrEnum):
+    DONE = "実施済"
+    PLANNED = "実施予定"
+
+
+class ExpenseCategory(StrEnum):
+    PERSONNEL = "人件費"
+    WORKPLACE = "職場環境改善経費"
+    TECHNOLOGY = "介護テクノロジー機器購入"  # never allowed (別添1 2(3)イ ただし書)
+
+
+class WorkPattern(StrEnum):
+    """勤務形態 of the standard 勤務形態一覧表."""
+
+    A = "A"  # 常勤・専従
+    B = "B"  # 常勤・兼務
+    C = "C"  # 非常勤・専従
+    D = "D"  # 非常勤・兼務
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Facility(_Model):
+    name: str = Field(default="", description="施設名")
+    type: FacilityType = Field(description="施設種別（養護 / 軽費）")
+    number: str = Field(default="", description="施設番号")
+    municipality: str = Field(default="", description="市区町村")
+    subtype: str = Field(default="", description="軽費老人ホームの類型（A型・B型・ケアハウス・都市型）")
+    corporation: str = Field(default="", description="法人名")
+    representative: str = Field(default="", description="代表者の職・氏名")
+    address: str = Field(default="", description="所在地")
+    capacity: int | None = Field(default=None, ge=0, description="定員")
+    tokutei_designated: bool | None = Field(
+        default=None, description="特定施設入居者生活介護の指定の有無（不明なら null）"
+    )
+    contact: str = Field(default="", description="担当者・連絡先")
+
+
+class MonthlyStaffing(_Model):
+    month: int = Field(ge=1, le=12, description="月（4…12, 1…3）")
+    fte: Decimal = Field(description="支援員（養護）／介護職員（軽費）の常勤換算数")
+    tokutei_fte: Decimal = Field(
+        default=Decimal(0), description="うち特定施設入居者生活介護を担当する職員の常勤換算数"
+    )
+
+
+class Initiative(_Model):
+    code: str = Field(description="ア・イ・ウ または 職場環境等要件の番号（⑰ など）")
+    status: Status
+    detail: str = Field(default="", description="取組の内容")
+
+
+class Expense(_Model):
+    category: str = Field(description="人件費 / 職場環境改善経費 / 介護テクノロジー機器購入")
+    description: str = ""
+    planned_yen: int | None = None
+    actual_yen: int | None = None
+
+
+class PaymentPlan(_Model):
+    installments: int = Field(default=1, description="支払回数（1…12）")
+    first_month: int = Field(default=4, description="初回の月（4…12, 1…3）")
+
+
+class RosterStaff(_Model):
+    """One person of the 勤務形態一覧表 with the hours of each month."""
+
+    name: str = ""
+    job: str = Field(description="職種（支援員・介護職員・生活相談員 …）")
+    pattern: WorkPattern
+    short_time: bool = Field(default=False, description="育児・介護休業法による短時間勤務")
+    # month → hours; 措置 work and 特定施設 work kept apart (兼務 staff count only their 措置 hours).
+    sochi_hours: dict[int, Decimal] = Field(default_factory=dict)
+    tokutei_hours: dict[int, Decimal] = Field(default_factory=dict)
+
+
+class Roster(_Model):
+    weekly_fulltime_hours: Decimal = Field(default=Decimal(40), description="常勤の従業者が勤務すべき週の時間数")
+    staff: list[RosterStaff] = Field(default_factory=list)
+
+
+class FacilityInput(_Model):
+    """Everything a facility enters, for a plan or for a results report."""
+
+    facility: Facility
+    fiscal_year: int = Field(ge=2000, le=2100, description="年度（2025 = 令和7年度）")
+    monthly: list[MonthlyStaffing] = Field(default_factory=list)
+    roster: Roster | None = None
+    initiatives: list[Initiative] = Field(default_factory=list)
+    expenses: list[Expense] = Field(default_factory=list)
+    payment: PaymentPlan = Field(default_factory=PaymentPlan)
+    received_yen: int | None = Field(default=None, description="受領済みの加算額（円）")
+    phase: Literal["plan", "report"] | None = Field(
+        default=None, description="計画（plan）か実績報告（report）か。省略時は実績の支出があれば report"
+    )
+    submitted_on: str | None = Field(default=None, description="提出日（YYYY-MM-DD）")

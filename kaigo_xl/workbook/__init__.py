@@ -1,0 +1,1 @@
+"""Workbook files: template builder, reader, form layouts and writers, LibreOffice harness."""
