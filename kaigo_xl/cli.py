@@ -99,6 +99,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return run_demo(args.out)
 
 
+def _handler(module: str, name: str) -> Callable[[argparse.Namespace], int]:
+    """Import a command's module only when it runs, so `kaigo-xl calc x.json` stays quick."""
+
+    def run(args: argparse.Namespace) -> int:
+        import importlib
+
+        return getattr(importlib.import_module(f"kaigo_xl.{module}"), name)(args)
+
+    return run
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="kaigo-xl",
@@ -123,6 +134,42 @@ def build_parser() -> argparse.ArgumentParser:
     add("schema", cmd_schema, "施設入力 JSON の JSON Schema を出力する")
     sp = add("demo", cmd_demo, "同梱のサンプル施設で一連の処理を実行する")
     sp.add_argument("--out", type=Path, default=Path("out/demo"), help="出力先フォルダー（既定: out/demo）")
+
+    sp = add("template", _handler("workbook.template", "cli_template"), "入力用の Excel ブック（様式）を作る")
+    sp.add_argument("out", type=Path, metavar="OUT.xlsx")
+    sp.add_argument("--type", dest="facility_type", choices=["養護", "軽費"], default="養護", help="施設の種別")
+    sp.add_argument("--fiscal-year", type=int, default=2025, help="年度（西暦、既定: 2025 = 令和7年度）")
+    sp.add_argument("--data", type=Path, help="あらかじめ入力しておく施設の JSON")
+    sp.add_argument("--policy", type=Path, help="市区町村の設定ファイル（TOML）")
+    sp.add_argument("--force", action="store_true", help="既にあるファイルを置き換える（バックアップを残す）")
+
+    sp = add("build-workbooks", _handler("workbook.template", "cli_build_workbooks"),
+             "配布用テンプレート（workbooks/）を再生成する")
+    sp.add_argument("out_dir", type=Path, nargs="?", default=Path("workbooks"))
+
+    sp = add("forms", _handler("workbook.forms", "cli_forms"), "ブックの計画書・実績報告書シートを作成・更新する")
+    sp.add_argument("book", type=Path, metavar="BOOK.xlsx")
+    sp.add_argument("--pdf", type=Path, metavar="DIR", help="計画書・実績報告書の PDF を DIR に出力する")
+    sp.add_argument("--policy", type=Path, help="市区町村の設定ファイル（TOML）")
+
+    sp = add("distribute", _handler("batch", "cli_distribute"), "施設一覧から施設ごとのブックを作って配布用に出力する")
+    sp.add_argument("facilities", type=Path, metavar="FACILITIES.(csv|xlsx)")
+    sp.add_argument("--out", type=Path, required=True, metavar="DIR")
+    sp.add_argument("--policy", type=Path)
+    sp.add_argument("--fiscal-year", type=int, default=2025)
+
+    sp = add("collect", _handler("batch", "cli_collect"), "返ってきたブックを一括でチェック・集計する")
+    sp.add_argument("folder", type=Path, metavar="DIR")
+    sp.add_argument("--out", type=Path, required=True, metavar="SUMMARY.xlsx")
+    sp.add_argument("--csv", type=Path, metavar="SUMMARY.csv")
+    sp.add_argument("--json", action="store_true")
+    sp.add_argument("--policy", type=Path)
+
+    sp = add("serve", _handler("excel.server", "cli_serve"), "Excel アドイン用のサーバー（xlwings Server）を起動する")
+    sp.add_argument("--host", default="127.0.0.1")
+    sp.add_argument("--port", type=int, default=8000)
+    sp.add_argument("--ssl-keyfile", type=Path)
+    sp.add_argument("--ssl-certfile", type=Path)
     return p
 
 

@@ -119,3 +119,4 @@ class FacilityInput(_Model):
         default=None, description="計画（plan）か実績報告（report）か。省略時は実績の支出があれば report"
     )
     submitted_on: str | None = Field(default=None, description="提出日（YYYY-MM-DD）")
+    addressee: str = Field(default="", description="提出先（例: 見本市長）")

@@ -1,0 +1,187 @@
+"""Where everything lives in the workbook: the one contract shared by the template builder, the reader, the form
+writers, the Excel add-in and the batch tools.
+
+Change a cell here and every writer and reader follows. The defined names (`KX_…`) are a public interface listed
+in the README; external formulas and other systems may rely on them, so they are only ever added.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..models import FISCAL_MONTHS
+
+TEMPLATE_VERSION = "2025.1"  # bump when a cell moves; the reader warns about older books (TEMPLATE_OLD)
+COMPATIBLE_VERSIONS = frozenset({"2025.1"})
+
+# ---- sheet names (Japanese, as users see them) ----
+S_GUIDE = "使い方"
+S_FACILITY = "施設情報"
+S_MONTHLY = "月別職員数"
+S_ROSTER = "勤務形態一覧"
+S_INITIATIVES = "取組"
+S_EXPENSES = "経費"
+S_CALC = "計算"
+S_CHECKS = "チェック"
+S_PLAN = "計画書"
+S_REPORT = "実績報告書"
+S_SETTINGS = "設定"
+SHEET_ORDER = (S_GUIDE, S_FACILITY, S_MONTHLY, S_ROSTER, S_INITIATIVES, S_EXPENSES, S_CALC, S_CHECKS,
+               S_PLAN, S_REPORT, S_SETTINGS)
+INPUT_SHEETS = (S_FACILITY, S_MONTHLY, S_ROSTER, S_INITIATIVES, S_EXPENSES)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One input cell of 施設情報: model path, cell, label, kind and choices."""
+
+    key: str  # path in FacilityInput, e.g. "facility.name" (the engine's `locate` paths)
+    cell: str
+    label: str
+    kind: str = "text"  # text | int | yen | date | choice | year | month
+    choices: tuple[str, ...] = ()
+    required: bool = False
+    help: str = ""
+
+
+# ---- 施設情報: labels in column B, inputs (yellow) in column C, rows 4… ----
+FACILITY_FIELDS: tuple[Field, ...] = (
+    Field("facility.name", "C4", "施設名", required=True),
+    Field("facility.type", "C5", "施設の種別", "choice", ("養護", "軽費"), True,
+          "養護＝養護老人ホーム、軽費＝軽費老人ホーム"),
+    Field("facility.subtype", "C6", "類型（軽費のみ）", "choice", ("A型", "B型", "ケアハウス", "都市型")),
+    Field("facility.number", "C7", "施設番号", required=True),
+    Field("facility.municipality", "C8", "所在市区町村"),
+    Field("facility.corporation", "C9", "法人名"),
+    Field("facility.representative", "C10", "代表者（職・氏名）"),
+    Field("facility.address", "C11", "所在地"),
+    Field("facility.capacity", "C12", "定員（人）", "int"),
+    Field("facility.tokutei_designated", "C13", "特定施設入居者生活介護の指定", "choice", ("あり", "なし")),
+    Field("facility.contact", "C14", "担当者・連絡先"),
+    Field("fiscal_year", "C15", "年度（西暦、例: 2025）", "year", required=True),
+    Field("phase", "C16", "作成する書類", "choice", ("計画書", "実績報告書"), True),
+    Field("submitted_on", "C17", "提出日", "date"),
+    Field("payment.installments", "C18", "支払回数（1〜12）", "int", required=True),
+    Field("payment.first_month", "C19", "初回の支払月（1〜12）", "month", required=True),
+    Field("received_yen", "C20", "受領済みの加算額（円、実績報告時）", "yen"),
+    Field("addressee", "C21", "提出先（例: 見本市長）"),
+)
+FIELD_BY_KEY = {f.key: f for f in FACILITY_FIELDS}
+PHASE_VALUES = {"計画書": "plan", "実績報告書": "report"}
+
+# ---- 月別職員数: one row a month, April (row 6) … March (row 17) ----
+MONTHLY_FIRST_ROW = 6
+MONTHLY_ROWS = tuple(range(MONTHLY_FIRST_ROW, MONTHLY_FIRST_ROW + 12))
+MONTH_ROW = dict(zip(FISCAL_MONTHS, MONTHLY_ROWS))  # month → row
+COL_MONTH_LABEL = "A"  # 令和7年4月 (formula)
+COL_MONTH = "B"  # 4 … 3 (fixed)
+COL_FTE = "C"  # input: 職員数（常勤換算）
+COL_TOKUTEI = "D"  # input: うち特定施設担当
+COL_ROSTER_FTE = "E"  # formula: 勤務形態一覧からの職員数
+COL_ROSTER_TOKUTEI = "F"  # formula: 勤務形態一覧からの特定施設担当
+COL_TARGET = "G"  # formula: 対象職員数
+INPUT_METHOD_CELL = "C3"  # 直接入力 | 勤務形態一覧
+INPUT_METHODS = ("直接入力", "勤務形態一覧")
+
+# ---- 勤務形態一覧 (roster) ----
+ROSTER_WEEKLY_HOURS_CELL = "C3"  # 常勤の従業者が勤務すべき週の時間数
+ROSTER_SUMMARY_ROWS = {"days": 6, "sochi": 7, "tokutei": 8}  # per-month results, month columns below
+ROSTER_HEADER_ROW = 10  # months; row 11: 措置 / 特定施設
+ROSTER_FIRST_ROW = 12
+ROSTER_MAX_STAFF = 60
+ROSTER_ROWS = tuple(range(ROSTER_FIRST_ROW, ROSTER_FIRST_ROW + ROSTER_MAX_STAFF))
+ROSTER_COL_NAME, ROSTER_COL_JOB, ROSTER_COL_PATTERN, ROSTER_COL_SHORT = "B", "C", "D", "E"
+ROSTER_FIRST_MONTH_COL = 6  # F: April 措置, G: April 特定施設, H: May 措置 …
+ROSTER_JOBS = ("支援員", "主任支援員", "介護職員", "生活相談員", "看護職員", "調理員", "事務員", "施設長", "その他")
+ROSTER_PATTERNS = ("A", "B", "C", "D")
+ROSTER_SHORT_MARK = "○"
+
+
+def roster_cols(month: int) -> tuple[int, int]:
+    """Column numbers (1-based) of a month's 措置 hours and 特定施設 hours."""
+    i = FISCAL_MONTHS.index(month)
+    return ROSTER_FIRST_MONTH_COL + 2 * i, ROSTER_FIRST_MONTH_COL + 2 * i + 1
+
+
+# ---- 取組: ア/イ/ウ fixed in rows 6–8, further catalog items in rows 11… ----
+INITIATIVE_FIXED_ROWS = {"ア": 6, "イ": 7, "ウ": 8}
+INITIATIVE_EXTRA_ROWS = tuple(range(11, 21))
+INI_COL_CODE, INI_COL_TITLE, INI_COL_STATUS, INI_COL_DETAIL = "A", "B", "C", "D"
+STATUS_CHOICES = ("実施済", "実施予定")
+
+# ---- 経費: spending lines ----
+EXPENSE_ROWS = tuple(range(6, 26))
+EXP_COL_CATEGORY, EXP_COL_DESCRIPTION, EXP_COL_PLANNED, EXP_COL_ACTUAL = "A", "B", "C", "D"
+EXPENSE_CATEGORIES = ("人件費", "職場環境改善経費", "介護テクノロジー機器購入")
+EXPENSE_TOTAL_ROW = 27
+
+# ---- 設定 (policy; protected) ----
+SETTINGS_CELLS = {
+    "rate_yen": "C4",
+    "divisor": "C5",
+    "fte_max": "C6",
+    "refund_enabled": "C7",
+    "template_version": "C8",
+    "min_requirements": "C9",  # at least this many of ア/イ/ウ
+}
+SETTINGS_LISTS_COL = "F"  # drop-down lists live in F… (hidden area)
+
+# ---- defined names: the public interface ----
+NAMES: dict[str, str] = {
+    "KX_FTE": f"'{S_MONTHLY}'!${COL_FTE}${MONTHLY_ROWS[0]}:${COL_FTE}${MONTHLY_ROWS[-1]}",
+    "KX_TOKUTEI_FTE": f"'{S_MONTHLY}'!${COL_TOKUTEI}${MONTHLY_ROWS[0]}:${COL_TOKUTEI}${MONTHLY_ROWS[-1]}",
+    "KX_TARGET_FTE": f"'{S_MONTHLY}'!${COL_TARGET}${MONTHLY_ROWS[0]}:${COL_TARGET}${MONTHLY_ROWS[-1]}",
+    "KX_INPUT_METHOD": f"'{S_MONTHLY}'!${INPUT_METHOD_CELL[0]}${INPUT_METHOD_CELL[1:]}",
+    "KX_AVERAGE_FTE": f"'{S_CALC}'!$C$5",
+    "KX_ANNUAL_YEN": f"'{S_CALC}'!$C$6",
+    "KX_PAYMENTS": f"'{S_CALC}'!$C$11:$C$22",  # yen per fiscal month, April … March
+    "KX_INSTALLMENTS": f"'{S_FACILITY}'!$C$18",
+    "KX_FIRST_MONTH": f"'{S_FACILITY}'!$C$19",
+    "KX_FISCAL_YEAR": f"'{S_FACILITY}'!$C$15",
+    "KX_FACILITY_TYPE": f"'{S_FACILITY}'!$C$5",
+    "KX_RATE_YEN": f"'{S_SETTINGS}'!$C$4",
+    "KX_DIVISOR": f"'{S_SETTINGS}'!$C$5",
+    "KX_TEMPLATE_VERSION": f"'{S_SETTINGS}'!$C$8",
+    "KX_CHECK_OK": f"'{S_CHECKS}'!$C$3",  # ○ when every check passes
+}
+PUBLIC_NAMES = ("KX_FTE", "KX_TOKUTEI_FTE", "KX_TARGET_FTE", "KX_AVERAGE_FTE", "KX_ANNUAL_YEN",
+                "KX_INSTALLMENTS", "KX_FISCAL_YEAR", "KX_FACILITY_TYPE")
+
+# ---- colours (official MHLW forms: yellow = input) ----
+INPUT_FILL = "FFFF99"
+HEADER_FILL = "DDEBF7"
+ERROR_FILL = "FFC7CE"
+
+
+def cell(sheet: str, ref: str) -> str:
+    """A location as users read it in findings: 月別職員数!C6."""
+    return f"{sheet}!{ref}"
+
+
+def locate(path: str) -> str:
+    """Map an engine field path (`monthly[3].fte`, `expenses[2].category`, …) to `sheet!cell`.
+
+    Monthly rows are always read in fiscal order, twelve of them, so index i is the i-th fiscal month.
+    Initiatives are numbered in reading order: ア, イ, ウ rows first, then the extra rows that are filled in;
+    the reader passes its own mapping for those, see `kaigo_xl.workbook.reader`.
+    """
+    import re
+
+    if path in FIELD_BY_KEY:
+        return cell(S_FACILITY, FIELD_BY_KEY[path].cell)
+    m = re.fullmatch(r"monthly\[(\d+)\]\.(fte|tokutei_fte|month)", path)
+    if m:
+        row = MONTHLY_ROWS[int(m.group(1))] if int(m.group(1)) < 12 else MONTHLY_ROWS[-1]
+        col = {"fte": COL_FTE, "tokutei_fte": COL_TOKUTEI, "month": COL_MONTH}[m.group(2)]
+        return cell(S_MONTHLY, f"{col}{row}")
+    m = re.fullmatch(r"expenses\[(\d+)\]\.(category|description|planned_yen|actual_yen)", path)
+    if m:
+        row = EXPENSE_ROWS[int(m.group(1))]
+        col = {"category": EXP_COL_CATEGORY, "description": EXP_COL_DESCRIPTION,
+               "planned_yen": EXP_COL_PLANNED, "actual_yen": EXP_COL_ACTUAL}[m.group(2)]
+        return cell(S_EXPENSES, f"{col}{row}")
+    top = {"monthly": cell(S_MONTHLY, f"{COL_FTE}{MONTHLY_ROWS[0]}"),
+           "initiatives": cell(S_INITIATIVES, f"{INI_COL_STATUS}{INITIATIVE_FIXED_ROWS['ア']}"),
+           "expenses": cell(S_EXPENSES, f"{EXP_COL_CATEGORY}{EXPENSE_ROWS[0]}"),
+           "roster": cell(S_ROSTER, f"{ROSTER_COL_NAME}{ROSTER_FIRST_ROW}")}
+    return top.get(path.split("[")[0].split(".")[0], path)
