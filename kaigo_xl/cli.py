@@ -1,7 +1,8 @@
 """The `kaigo-xl` command.
 
 Exit codes (documented in the README): 0 no error finding, 1 error findings, 2 input cannot be read or bad usage,
-3 internal error (a bug: please report it). No command ever shows a Python traceback.
+3 internal error (a bug: please report it), 4 a write was refused (file locked, changed meanwhile, not writable).
+No command ever shows a Python traceback.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 
 from . import __version__
 
-EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE, EXIT_INTERNAL, EXIT_WRITE_REFUSED = 0, 1, 2, 3, 4
 
 
 class UsageError(Exception):
@@ -176,6 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     from .inputs import InputUnreadable
     from .policy import PolicyError
+    from .workbook.writer import WriteRefused
 
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -187,6 +189,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (InputUnreadable, PolicyError, UsageError) as exc:
         print(f"エラー: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
+    except WriteRefused as exc:
+        print(f"エラー: {exc}", file=sys.stderr)
+        return EXIT_WRITE_REFUSED
     except KeyboardInterrupt:
         print("中断しました。", file=sys.stderr)
         return 130

@@ -1,0 +1,132 @@
+"""Writing workbooks safely: reproducible bytes, atomic replace, a backup of what is replaced, a lock against two
+writers, and a refusal to overwrite a file that changed since it was read.
+
+Every command that writes a workbook goes through `write_workbook`, so these guarantees hold everywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import shutil
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.writer.excel import ExcelWriter
+
+# A fixed document time makes the distributable templates byte-for-byte reproducible.
+FIXED_TIME = dt.datetime(2025, 4, 1, 0, 0, 0)
+_ZIP_TIME = (2025, 4, 1, 0, 0, 0)
+
+
+class WriteRefused(Exception):
+    """A write that would lose or clobber data; the message is Japanese and names the file."""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What a file looked like when it was read: a later write refuses if it changed meanwhile."""
+
+    path: Path
+    size: int
+    mtime_ns: int
+
+    @classmethod
+    def of(cls, path: Path) -> Snapshot:
+        st = Path(path).stat()
+        return cls(Path(path), st.st_size, st.st_mtime_ns)
+
+    def unchanged(self) -> bool:
+        try:
+            st = self.path.stat()
+        except FileNotFoundError:
+            return False
+        return (st.st_size, st.st_mtime_ns) == (self.size, self.mtime_ns)
+
+
+def workbook_bytes(wb: Workbook, *, fixed_time: dt.datetime | None = FIXED_TIME) -> bytes:
+    """The .xlsx bytes of `wb`; with `fixed_time`, identical input gives identical bytes."""
+    raw = io.BytesIO()
+    if fixed_time is not None:
+        wb.properties.created = fixed_time
+        wb.properties.modified = fixed_time
+    else:
+        wb.properties.modified = dt.datetime.now(tz=dt.UTC).replace(tzinfo=None)
+    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        ExcelWriter(wb, archive).save()
+    if fixed_time is None:
+        return raw.getvalue()
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o600 << 16
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
+
+
+def backup_path(path: Path) -> Path:
+    return path.with_name(path.name + ".bak")
+
+
+def lock_path(path: Path) -> Path:
+    return path.with_name(f".~lock.{path.name}.kaigo-xl")
+
+
+def atomic_write_bytes(path: Path, data: bytes, *, backup: bool = True, expect: Snapshot | None = None) -> Path | None:
+    """Write `data` to `path` through a temporary file and a rename; keep the previous file as `NAME.bak`.
+
+    Returns the backup path (or None). Refuses, changing nothing, when another kaigo-xl writes the same file,
+    when the file changed since `expect` was taken, or when the folder is not writable.
+    """
+    path = Path(path)
+    lock = lock_path(path)
+    try:
+        fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        raise WriteRefused(f"{path}: 別の kaigo-xl が書き込み中です（{lock.name} があります）。"
+                           "終わってから、もう一度実行してください。") from None
+    except PermissionError:
+        raise WriteRefused(f"{path}: このフォルダーには書き込めません（権限がありません）。") from None
+    except FileNotFoundError:
+        raise WriteRefused(f"{path}: 保存先のフォルダーがありません。") from None
+    os.close(fd)
+    tmp_name = None
+    try:
+        if expect is not None and not expect.unchanged():
+            raise WriteRefused(f"{path}: 読み込んだ後にファイルが変更されました。保存せずに終了します。"
+                               "もう一度実行してください。")
+        if path.exists() and not os.access(path, os.W_OK):
+            raise WriteRefused(f"{path}: ファイルが読み取り専用のため保存できません。")
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp",
+                                         delete=False) as tmp:
+            tmp_name = tmp.name
+            tmp.write(data)
+            tmp.flush()
+            os.fsync(tmp.fileno())
+        saved = None
+        if backup and path.exists():
+            saved = backup_path(path)
+            shutil.copy2(path, saved)
+        os.replace(tmp_name, path)
+        tmp_name = None
+        return saved
+    except PermissionError:
+        raise WriteRefused(f"{path}: 保存できません（ファイルが開かれているか、権限がありません）。") from None
+    except OSError as exc:
+        raise WriteRefused(f"{path}: 保存できません（{exc.strerror}）。") from None
+    finally:
+        if tmp_name and os.path.exists(tmp_name):
+            os.unlink(tmp_name)
+        lock.unlink(missing_ok=True)
+
+
+def write_workbook(wb: Workbook, path: Path, *, reproducible: bool = False, backup: bool = True,
+                   expect: Snapshot | None = None) -> Path | None:
+    data = workbook_bytes(wb, fixed_time=FIXED_TIME if reproducible else None)
+    return atomic_write_bytes(path, data, backup=backup, expect=expect)
