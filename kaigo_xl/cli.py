@@ -39,7 +39,7 @@ def _load(path: Path, policy_path: Path | None):
         if inp is None:
             return None, findings
         return evaluate(inp, policy), []
-    if suffix not in (".xlsx", ".xlsm"):
+    if suffix not in (".xlsx", ".xlsm", ".xls"):  # .xls: the reader's preflight says what it is and what to do
         raise InputUnreadable(f"{path}: 対応していない形式です（.json または .xlsx を指定してください）。")
     from .workbook.reader import read_workbook  # imported late: JSON users need no workbook code
 

@@ -79,7 +79,7 @@ def evaluate(
     result = _kasan(inp, monthly, policy, locate, out)
     pays = _payments(inp, result, locate, out)
     outcomes = _requirements(inp, policy, catalog, phase, locate, out)
-    summary = _spending(inp, result, phase, locate, out)
+    summary = _spending(inp, result, phase, policy, locate, out)
     settle = _settlement(inp, result, summary, policy, locate, out)
     due = deadlines.report_due(inp.fiscal_year, policy.report_due_next_business_day)
     if phase == "report" and inp.submitted_on:
@@ -257,7 +257,7 @@ def _requirements(inp: FacilityInput, policy: Policy, catalog: Catalog, phase: s
     return outcomes
 
 
-def _spending(inp: FacilityInput, result: kasan.KasanResult | None, phase: str, locate: Locate,
+def _spending(inp: FacilityInput, result: kasan.KasanResult | None, phase: str, policy: Policy, locate: Locate,
               out: list[Finding]) -> SpendingSummary:
     s = SpendingSummary()
     if not inp.expenses:
@@ -277,7 +277,11 @@ def _spending(inp: FacilityInput, result: kasan.KasanResult | None, phase: str, 
             v = getattr(e, key)
             if v is not None and v < 0:
                 out.append(finding("EXP_NEGATIVE", f"金額 {v:,}円 が負の値です。", locate(f"expenses[{i}].{key}")))
-        planned, actual = max(e.planned_yen or 0, 0), max(e.actual_yen or 0, 0)
+            elif v is not None and v > policy.yen_max:
+                out.append(finding("EXP_TOO_LARGE", f"金額 {v:,}円 は大きすぎます（上限 {policy.yen_max:,}円）。"
+                                   "桁を確認してください。", locate(f"expenses[{i}].{key}")))
+        planned = min(max(e.planned_yen or 0, 0), policy.yen_max)
+        actual = min(max(e.actual_yen or 0, 0), policy.yen_max)
         s.planned_by_category[cat.value] = s.planned_by_category.get(cat.value, 0) + planned
         s.actual_by_category[cat.value] = s.actual_by_category.get(cat.value, 0) + actual
         s.has_actual |= e.actual_yen is not None

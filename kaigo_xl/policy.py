@@ -39,6 +39,7 @@ class Policy(BaseModel):
         default="floor", description="加算総額に1円未満が出たときの処理（小数第2位以下の入力時のみ）"
     )
     fte_max: Decimal = Field(default=Decimal(1000), description="1か月の常勤換算数の上限（入力誤り防止）")
+    yen_max: int = Field(default=10_000_000_000, gt=0, description="1行の金額の上限（入力誤り防止、円）")
     requirements: list[RequirementRule] = Field(default_factory=_default_rules)
     refund_enabled: bool = Field(default=True, description="返還見込額を計算する")
     refund_includes_overpayment: bool = Field(

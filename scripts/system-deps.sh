@@ -7,6 +7,7 @@ need=()
 command -v soffice  >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
+fc-list 2>/dev/null | grep -qi "Carlito" || need+=(fonts-crosextra-carlito)  # Calibri metrics: Excel's column widths
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -eq 0 ]; then sudo_=""
 elif sudo -n true 2>/dev/null; then sudo_="sudo"

@@ -82,6 +82,12 @@ COL_ROSTER_TOKUTEI = "F"  # formula: 勤務形態一覧からの特定施設担�
 COL_TARGET = "G"  # formula: 対象職員数
 INPUT_METHOD_CELL = "C3"  # 直接入力 | 勤務形態一覧
 INPUT_METHODS = ("直接入力", "勤務形態一覧")
+COL_MONTH_STATUS = "H"  # formula: what is wrong with the month (blank when fine)
+COL_EFF_FTE = "I"  # hidden formula: the month's 職員数 as the engine sees it (direct entry or roster)
+COL_EFF_TOKUTEI = "J"  # hidden formula: the month's 特定施設担当 as the engine sees it
+EFFECTIVE_METHOD_CELL = "I3"  # hidden formula: the input method the reader applies (blank choice → guessed)
+MONTHLY_TOTAL_ROW = 18  # 合計
+MONTHLY_AVERAGE_ROW = 19  # 月平均 (÷ KX_DIVISOR)
 
 # ---- 勤務形態一覧 (roster) ----
 ROSTER_WEEKLY_HOURS_CELL = "C3"  # 常勤の従業者が勤務すべき週の時間数
@@ -95,6 +101,8 @@ ROSTER_FIRST_MONTH_COL = 6  # F: April 措置, G: April 特定施設, H: May 措
 ROSTER_JOBS = ("支援員", "主任支援員", "介護職員", "生活相談員", "看護職員", "調理員", "事務員", "施設長", "その他")
 ROSTER_PATTERNS = ("A", "B", "C", "D")
 ROSTER_SHORT_MARK = "○"
+ROSTER_COL_COUNTED = "A"  # formula: ○ when the job counts for the facility type (kasan.COUNTED_JOBS)
+ROSTER_MONTH_LABEL_ROW = 5  # month headings of the per-month results (rows 6–8), in each month's 措置 column
 
 
 def roster_cols(month: int) -> tuple[int, int]:
@@ -114,6 +122,39 @@ EXPENSE_ROWS = tuple(range(6, 26))
 EXP_COL_CATEGORY, EXP_COL_DESCRIPTION, EXP_COL_PLANNED, EXP_COL_ACTUAL = "A", "B", "C", "D"
 EXPENSE_CATEGORIES = ("人件費", "職場環境改善経費", "介護テクノロジー機器購入")
 EXPENSE_TOTAL_ROW = 27
+EXP_COL_JUDGE = "E"  # formula: 対象経費 / 充当できません / 区分が不明
+EXP_COL_CANONICAL = "F"  # hidden formula: the category as kaigo_xl.rules.spending reads it
+EXP_COL_ALLOWED = "G"  # hidden formula: 1 when the category may be charged
+
+# ---- 計算: results of the native formulas ----
+CALC_CELLS = {
+    "target_sum": "C4",  # 対象職員数の12か月合計
+    "average": "C5",  # KX_AVERAGE_FTE
+    "annual": "C6",  # KX_ANNUAL_YEN
+    "monthly_rate": "C7",  # 1人1か月当たり（Q1）
+    "phase": "C8",  # 計画書 | 実績報告書 (施設情報 or inferred as the engine does)
+    "payment_total": "C23",
+    "planned_total": "C26",
+    "planned_allowed": "C27",
+    "actual_total": "C28",
+    "actual_allowed": "C29",
+    "received": "C30",
+    "refund": "C31",  # 返還見込額 (blank without actual spending)
+    "additional": "C32",  # 追加支弁見込額
+    "report_due": "C33",  # 実績報告書の提出期限 (date); D33 in 和暦
+    "report_due_wareki": "D33",
+    "monthly_errors": "C34",  # number of monthly input errors (no total while > 0, as the engine)
+    "payment_invalid": "C35",  # 1 when the payment plan is invalid
+    "fiscal_year_label": "C36",  # 令和7年度
+}
+CALC_PAYMENT_HEADER_ROW = 10
+CALC_PAYMENT_ROWS = tuple(range(11, 23))  # April … March: A month, B 和暦, C yen, D 第n回
+
+# ---- チェック: one row per check, mirroring the engine's finding codes ----
+CHECK_HEADER_ROW = 5
+CHECK_FIRST_ROW = 6
+CHECK_COL_ITEM, CHECK_COL_RESULT, CHECK_COL_SEVERITY = "B", "C", "D"
+CHECK_COL_REASON, CHECK_COL_CODE, CHECK_COL_WHERE = "E", "F", "G"
 
 # ---- 設定 (policy; protected) ----
 SETTINGS_CELLS = {
@@ -123,6 +164,12 @@ SETTINGS_CELLS = {
     "refund_enabled": "C7",
     "template_version": "C8",
     "min_requirements": "C9",  # at least this many of ア/イ/ウ
+    "refund_includes_overpayment": "C10",
+    "yen_rounding": "C11",  # floor | half_up | ceiling
+    "report_due_next_business_day": "C12",  # 1 = move the deadline to the next business day
+    "municipality": "C13",
+    "mayor_title": "C14",
+    "yen_max": "C15",  # upper bound of one spending line (EXP_TOO_LARGE)
 }
 SETTINGS_LISTS_COL = "F"  # drop-down lists live in F… (hidden area)
 
@@ -143,6 +190,13 @@ NAMES: dict[str, str] = {
     "KX_DIVISOR": f"'{S_SETTINGS}'!$C$5",
     "KX_TEMPLATE_VERSION": f"'{S_SETTINGS}'!$C$8",
     "KX_CHECK_OK": f"'{S_CHECKS}'!$C$3",  # ○ when every check passes
+    "KX_PHASE": f"'{S_CALC}'!$C$8",  # 計画書 | 実績報告書
+    "KX_REFUND_YEN": f"'{S_CALC}'!$C$31",
+    "KX_RECEIVED_YEN": f"'{S_CALC}'!$C$30",
+    "KX_PLANNED_ALLOWED_YEN": f"'{S_CALC}'!$C$27",
+    "KX_ACTUAL_ALLOWED_YEN": f"'{S_CALC}'!$C$29",
+    "KX_REPORT_DUE": f"'{S_CALC}'!$C$33",
+    "KX_MONTH_LABELS": f"'{S_MONTHLY}'!$A${MONTHLY_ROWS[0]}:$A${MONTHLY_ROWS[-1]}",
 }
 PUBLIC_NAMES = ("KX_FTE", "KX_TOKUTEI_FTE", "KX_TARGET_FTE", "KX_AVERAGE_FTE", "KX_ANNUAL_YEN",
                 "KX_INSTALLMENTS", "KX_FISCAL_YEAR", "KX_FACILITY_TYPE")

@@ -1,0 +1,256 @@
+"""`kaigo-xl collect` on N returned workbooks, next to a straightforward openpyxl reading of the same books.
+
+    .venv/bin/python benchmarks/collect.py                 # N = 330, 1,650, 3,300 (3,300 ≈ every 養護/軽費 home)
+    .venv/bin/python benchmarks/collect.py --n 1000        # N = 100, 500, 1,000
+    .venv/bin/python benchmarks/collect.py --sizes 330 --baseline-limit 330
+
+The books are made once and cached (a temp folder keyed by the template's bytes): one filled book per facility
+type is built with openpyxl, and the variants (number, name, monthly FTEs, payment plan; every 25th book with an
+input error) are written by patching those cells in the sheet XML (kaigo_xl.municipal.cellpatch).
+
+Each measurement runs in a fresh process, so peak memory (ru_maxrss) is its own: the main process, and the largest
+worker (RUSAGE_CHILDREN). collect = the whole command (scan, read + compute on every core, summary workbook);
+openpyxl = load_workbook(read_only=True, data_only=True) of the same input sheets, the same `read_grids` and
+`evaluate`, in one process. Both must find the same total 加算総額. A per-book breakdown of collect's stages follows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+HERE = Path(__file__).resolve()
+
+
+# ---- making the books ----
+
+def _prototypes():
+    from kaigo_xl.demo import sample_payload
+    from kaigo_xl.models import FacilityInput
+    from kaigo_xl.municipal.cellpatch import BookPatcher
+    from kaigo_xl.policy import Policy
+    from kaigo_xl.workbook.template import build_template
+    from kaigo_xl.workbook.writer import workbook_bytes
+
+    payload = sample_payload()
+    payload["expenses"][0]["planned_yen"] = 50_000_000  # always covers the 加算総額
+    out = {}
+    for ftype in ("養護", "軽費"):
+        payload["facility"]["type"] = ftype
+        inp = FacilityInput.model_validate(payload)
+        out[ftype] = BookPatcher(workbook_bytes(build_template(Policy(), ftype, 2025, inp)))
+    return out
+
+
+def variant(i: int) -> tuple[str, dict]:
+    """The type and the changed cells of book i."""
+    from kaigo_xl.models import FISCAL_MONTHS
+    from kaigo_xl.workbook import layout as L
+
+    ftype = "養護" if i % 2 == 0 else "軽費"
+    base = Decimal(3) + Decimal(i % 40) / 2
+    monthly = {}
+    for k, m in enumerate(FISCAL_MONTHS):
+        row = L.MONTH_ROW[m]
+        monthly[f"{L.COL_FTE}{row}"] = base + Decimal(k % 3) / 10
+        monthly[f"{L.COL_TOKUTEI}{row}"] = Decimal(1) if i % 5 == 0 else Decimal(0)
+    if i % 25 == 7:
+        monthly[f"{L.COL_TOKUTEI}{L.MONTH_ROW[6]}"] = Decimal(99)  # TOKUTEI_EXCEEDS_FTE: a book with an error
+    installments, first = ((1, 4), (6, 10), (12, 4))[i % 3]
+    facility = {L.FIELD_BY_KEY["facility.number"].cell: f"{2_000_000_000 + i:010d}",
+                L.FIELD_BY_KEY["facility.name"].cell: f"ベンチマーク施設{i:05d}",
+                L.FIELD_BY_KEY["payment.installments"].cell: installments,
+                L.FIELD_BY_KEY["payment.first_month"].cell: first}
+    return ftype, {L.S_FACILITY: facility, L.S_MONTHLY: monthly}
+
+
+def make_books(n: int, cache: Path) -> Path:
+    """A folder with books 0 … n−1 (hard links into one pool of generated books)."""
+    protos = _prototypes()
+    key = hashlib.sha256(b"".join(d for p in protos.values() for _, d in p.members)).hexdigest()[:12]
+    pool = cache / f"pool-{key}"
+    pool.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    made = 0
+    for i in range(n):
+        path = pool / f"{i:05d}.xlsx"
+        if not path.exists():
+            ftype, changes = variant(i)
+            tmp = path.with_suffix(".tmp")
+            tmp.write_bytes(protos[ftype].render(changes, level=1))
+            tmp.replace(path)
+            made += 1
+    if made:
+        print(f"made {made} books in {time.perf_counter() - start:.1f} s ({pool})", file=sys.stderr)
+    folder = cache / f"n{n}-{key}"
+    if not folder.exists():
+        tmp = cache / f".n{n}-{key}.tmp"
+        tmp.mkdir(exist_ok=True)
+        for i in range(n):
+            link = tmp / f"{i:05d}.xlsx"
+            if not link.exists():
+                os.link(pool / f"{i:05d}.xlsx", link)
+        tmp.rename(folder)
+    return folder
+
+
+# ---- measurements (each in its own process) ----
+
+def _peaks() -> dict:
+    """Peak RSS of this process and of its largest worker, and the CPU seconds of both (other programs running
+    on the machine stretch the wall time, not the CPU time)."""
+    import resource
+
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    mb = 1024 if sys.platform != "darwin" else 1024 * 1024  # ru_maxrss is in KB on Linux, bytes on macOS
+    return {"rss_main_mb": me.ru_maxrss / mb, "rss_worker_mb": kids.ru_maxrss / mb,
+            "cpu_s": me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime}
+
+
+def measure_collect(folder: Path) -> dict:
+    import contextlib
+    import io
+    from argparse import Namespace
+
+    from kaigo_xl.batch import cli_collect
+
+    with tempfile.TemporaryDirectory() as tmp:
+        args = Namespace(folder=folder, out=Path(tmp) / "summary.xlsx", csv=None, json=True, policy=None)
+        buf = io.StringIO()
+        start = time.perf_counter()
+        with contextlib.redirect_stdout(buf):
+            cli_collect(args)
+        seconds = time.perf_counter() - start
+    out = json.loads(buf.getvalue())
+    return {"seconds": seconds, "total_yen": out["total_annual_yen"], "books": len(out["facilities"]), **_peaks()}
+
+
+def measure_openpyxl(folder: Path, limit: int | None) -> dict:
+    import openpyxl
+
+    from kaigo_xl.engine import evaluate
+    from kaigo_xl.policy import Policy
+    from kaigo_xl.workbook.reader import SHEETS_TO_READ, read_grids
+
+    policy = Policy()
+    books = sorted(folder.glob("*.xlsx"))[:limit]
+    total = 0
+    start = time.perf_counter()
+    for path in books:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        try:
+            grids = {s: [list(r) for r in wb[s].iter_rows(values_only=True)] if s in SHEETS_TO_READ else []
+                     for s in wb.sheetnames}
+            names = {n: d.attr_text for n, d in wb.defined_names.items()}
+        finally:
+            wb.close()
+        inp, findings, locate = read_grids(grids, str(path), names)
+        if inp is not None:
+            ev = evaluate(inp, policy, locate=locate, findings=findings)
+            total += ev.annual_yen or 0
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "total_yen": total, "books": len(books), **_peaks()}
+
+
+def measure_stages(folder: Path, sample: int) -> dict:
+    """Milliseconds per book of each stage of reading one book (serial, first `sample` books)."""
+    import zipfile
+
+    from python_calamine import CalamineWorkbook
+
+    from kaigo_xl.engine import evaluate
+    from kaigo_xl.policy import Policy
+    from kaigo_xl.workbook.reader import SHEETS_TO_READ, defined_names, read_grids, read_workbook
+    from kaigo_xl.workbook.safety import preflight
+
+    books = sorted(folder.glob("*.xlsx"))[:sample]
+    t: dict[str, float] = dict.fromkeys(["preflight", "calamine", "read_grids", "evaluate", "read_workbook"], 0.0)
+    for path in books:
+        a = time.perf_counter()
+        preflight(path, SHEETS_TO_READ)
+        b = time.perf_counter()
+        with zipfile.ZipFile(path) as zf:
+            names = defined_names(zf)
+        book = CalamineWorkbook.from_path(str(path))
+        grids = {s: [] for s in book.sheet_names}
+        for s in SHEETS_TO_READ:
+            grids[s] = book.get_sheet_by_name(s).to_python(skip_empty_area=False)
+        book.close()
+        c = time.perf_counter()
+        inp, findings, locate = read_grids(grids, str(path), names)
+        d = time.perf_counter()
+        evaluate(inp, Policy(), locate=locate, findings=findings)
+        e = time.perf_counter()
+        read_workbook(path)
+        f = time.perf_counter()
+        for k, v in zip(t, (b - a, c - b, d - c, e - d, f - e)):
+            t[k] += v
+    return {k: v / len(books) * 1000 for k, v in t.items()}
+
+
+def _child(kind: str, folder: Path, extra: int | None) -> dict:
+    cmd = [sys.executable, str(HERE), "--_measure", kind, str(folder)] + ([str(extra)] if extra else [])
+    r = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+
+# ---- the report ----
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--n", type=int, default=3300, help="the largest N (the table also shows N/10 and N/2)")
+    ap.add_argument("--sizes", help="explicit sizes, e.g. 330,1650,3300")
+    ap.add_argument("--baseline-limit", type=int, help="time openpyxl on at most this many books (default: all N)")
+    ap.add_argument("--no-baseline", action="store_true", help="skip the openpyxl reading")
+    ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "kaigo_xl_bench_collect")
+    ap.add_argument("--_measure", nargs="+", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args._measure:
+        kind, folder, *rest = args._measure
+        limit = int(rest[0]) if rest else None
+        fn = {"collect": lambda: measure_collect(Path(folder)),
+              "openpyxl": lambda: measure_openpyxl(Path(folder), limit),
+              "stages": lambda: measure_stages(Path(folder), limit or 50)}[kind]
+        print(json.dumps(fn()))
+        return 0
+    sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else [max(1, args.n // 10), max(1, args.n // 2), args.n]
+    print(f"# collect benchmark — {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, "
+          f"load average before {os.getloadavg()[0]:.1f}\n")
+    print("| N books | collect (s) | CPU (s) | books/s | main RSS (MB) | worker RSS (MB) | openpyxl (s) "
+          "| openpyxl RSS (MB) | × faster | totals agree |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    folder = None
+    for n in sizes:
+        folder = make_books(n, args.cache)
+        c = _child("collect", folder, None)
+        row = (f"| {n:,} | {c['seconds']:.1f} | {c['cpu_s']:.1f} | {n / c['seconds']:,.0f} | {c['rss_main_mb']:.0f} "
+               f"| {c['rss_worker_mb']:.0f} |")
+        if args.no_baseline:
+            row += " – | – | – | – |"
+        else:
+            limit = min(n, args.baseline_limit) if args.baseline_limit else None
+            o = _child("openpyxl", folder, limit)
+            per_book = o["seconds"] / o["books"]
+            est = "" if o["books"] == n else f" (est. from {o['books']:,})"
+            agree = "–" if o["books"] < n else "yes" if o["total_yen"] == c["total_yen"] else "NO"
+            row += (f" {per_book * n:.1f}{est} | {o['rss_main_mb']:.0f} | {per_book * n / c['seconds']:.1f} | "
+                    f"{agree} (¥{c['total_yen']:,}) |")
+        print(row, flush=True)
+    print(f"\nLoad average after: {os.getloadavg()[0]:.1f} (other programs on the machine stretch the wall times; "
+          "CPU (s) is collect's own CPU time, main process and workers).")
+    if folder is not None:
+        s = _child("stages", folder, 100)
+        print("\nPer book, serial, first 100 books (ms): " + ", ".join(f"{k} {v:.1f}" for k, v in s.items()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,22 @@
+"""Settings shared by the custom functions and the ribbon scripts of one server process.
+
+A municipality that hosts the add-in server can point `KAIGO_XL_POLICY` at its policy TOML (rate, divisor,
+rounding, requirement set …); without it the notice's defaults apply. Read once per process.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from pathlib import Path
+
+from ..policy import Policy, load_policy
+
+POLICY_ENV = "KAIGO_XL_POLICY"
+DEFAULT_FISCAL_YEAR = 2025  # 令和7年度, the only year with a published rate (Q6)
+
+
+@cache
+def policy() -> Policy:
+    path = os.environ.get(POLICY_ENV)
+    return load_policy(Path(path)) if path else Policy()

@@ -1,0 +1,136 @@
+"""`kaigo-xl distribute`: one prefilled workbook per facility of the list, and 配布一覧.csv saying what was made.
+
+The book of a facility is exactly `build_template(policy, type, year, input)` with the facility's 施設情報 filled
+in (a test compares the two). Building is slow (about a second), so we build one book per facility type and copy
+it with the facility's cells patched in (kaigo_xl.municipal.cellpatch): 300 facilities take a few seconds.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..models import FacilityInput, PaymentPlan
+from ..policy import Policy
+from ..wareki import fiscal_year_label
+from ..workbook import layout
+from ..workbook.writer import WriteRefused, atomic_write_bytes, workbook_bytes, write_workbook
+from .facility_list import Entry, parse_list
+from .filenames import UniqueNames
+
+MANIFEST_NAME = "配布一覧.csv"
+MADE, NOT_MADE = "作成", "作成せず"
+
+Progress = Callable[[int, str, bool], AbstractContextManager[Callable[[], None]]]
+
+
+@dataclass
+class Report:
+    source: Path
+    out: Path
+    fiscal_year: int
+    entries: list[Entry] = field(default_factory=list)
+    files: dict[int, str] = field(default_factory=dict)  # row → file name
+
+    @property
+    def bad(self) -> list[Entry]:
+        return [e for e in self.entries if e.problems]
+
+    def lines(self) -> list[str]:
+        made = len(self.files)
+        out = [f"{fiscal_year_label(self.fiscal_year)}のブックを {made}施設分 作成しました: {self.out}"]
+        if self.bad:
+            out.append(f"作成できなかった行が {len(self.bad)}行 あります（{self.source}）:")
+            out += [f"  {e.row}行目: {' '.join(e.problems)}" for e in self.bad]
+        for e in self.entries:
+            if e.notes and not e.problems:
+                out += [f"  {e.row}行目（注意）: {note}" for note in e.notes]
+        out.append(f"配布一覧: {self.out / MANIFEST_NAME}")
+        return out
+
+
+def facility_input(entry: Entry, policy: Policy, fiscal_year: int) -> FacilityInput:
+    """What a distributed book holds before the facility types anything: its 施設情報 and the policy's defaults."""
+    assert entry.facility is not None
+    return FacilityInput(facility=entry.facility, fiscal_year=fiscal_year, phase="plan",
+                         payment=PaymentPlan(installments=policy.default_installments,
+                                             first_month=policy.default_first_month))
+
+
+def distribute(source: Path, out: Path, policy: Policy, fiscal_year: int,
+               progress: Progress = lambda n, label, on: nullcontext(lambda: None)) -> Report:
+    """Read the list, write every good row's book into `out`, and 配布一覧.csv; bad rows are reported, not fatal."""
+    report = Report(source, out, fiscal_year, parse_list(source, policy))
+    good = [e for e in report.entries if not e.problems]
+    make_folder(out)
+    names = UniqueNames({MANIFEST_NAME})
+    makers: dict[str, Callable[[FacilityInput], bytes]] = {}
+    with progress(len(good), "ブックを作成しています", True) as tick:
+        for e in good:
+            inp = facility_input(e, policy, fiscal_year)
+            make = makers.get(e.type) or makers.setdefault(e.type, _maker(policy, e.type, fiscal_year, inp))
+            name = names.claim(f"{e.number}_{e.name}")
+            path = out / name
+            atomic_write_bytes(path, make(inp), backup=path.exists())
+            report.files[e.row] = name
+            tick()
+    atomic_write_bytes(out / MANIFEST_NAME, manifest_bytes(report), backup=(out / MANIFEST_NAME).exists())
+    return report
+
+
+def make_folder(folder: Path) -> None:
+    """Create the output folder, or refuse (exit code 4) with a Japanese message saying why not."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise WriteRefused(f"{folder}: 同じ名前のファイルがあるため、フォルダーを作れません。") from None
+    except OSError as exc:
+        raise WriteRefused(f"{folder}: フォルダーを作れません（{exc.strerror or exc}）。") from None
+
+
+def _maker(policy: Policy, facility_type: str, fiscal_year: int, first: FacilityInput) -> Callable[[FacilityInput], bytes]:
+    """Bytes of a facility's book: patched copies of one built book, or (if a cell cannot be patched) a full build."""
+    from ..workbook.template import build_template
+    from ..workbook.template_fill import _facility_values
+    from .cellpatch import BookPatcher
+
+    def built(inp: FacilityInput) -> bytes:
+        return workbook_bytes(build_template(policy, facility_type, fiscal_year, inp), fixed_time=None)
+
+    def cells(inp: FacilityInput) -> dict[str, object]:
+        values = _facility_values(inp)
+        if not values.get("addressee"):
+            values.pop("addressee", None)  # fill_inputs keeps the policy's addressee
+        return {layout.FIELD_BY_KEY[k].cell: v for k, v in values.items()}
+
+    prototype = BookPatcher(built(first))
+    if not prototype.has_cells(layout.S_FACILITY, cells(first)):
+        return built
+    return lambda inp: prototype.render({layout.S_FACILITY: cells(inp)})
+
+
+def manifest_bytes(report: Report) -> bytes:
+    """配布一覧.csv: UTF-8 with a BOM (Excel reads it correctly), text that looks like a formula neutralised."""
+    from .summary import csv_cell
+
+    buf = io.StringIO(newline="")
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(["行", "施設番号", "施設名", "種別", "市区町村", "ファイル", "状態", "理由・注意"])
+    for e in report.entries:
+        made = e.row in report.files
+        w.writerow([csv_cell(v) for v in (e.row, e.number, e.name, e.type, e.municipality,
+                                          report.files.get(e.row, ""), MADE if made else NOT_MADE,
+                                          " ".join(e.problems + e.notes))])
+    return buf.getvalue().encode("utf-8-sig")
+
+
+def write_one(entry: Entry, path: Path, policy: Policy, fiscal_year: int) -> None:
+    """A single facility's book with openpyxl (the slow, reference path; used by tests to compare)."""
+    from ..workbook.template import build_template
+
+    inp = facility_input(entry, policy, fiscal_year)
+    write_workbook(build_template(policy, entry.type, fiscal_year, inp), path, backup=path.exists())
