@@ -39,7 +39,8 @@ def cli_distribute(args: argparse.Namespace) -> int:
     from .policy import load_policy
 
     policy = load_policy(args.policy)
-    report = distribute(args.facilities, args.out, policy, args.fiscal_year, progress=_progress)
+    report = distribute(args.facilities, args.out, policy, args.fiscal_year, progress=_progress,
+                        force=getattr(args, "force", False))
     for line in report.lines():
         print(line)
     return EXIT_FINDINGS if report.bad else EXIT_OK

@@ -100,6 +100,26 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return run_demo(args.out)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with its usage errors said in Japanese (exit code 2, as documented)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_UNREADABLE, f"エラー: コマンドの指定が正しくありません（{message}）。"
+                                   f"{self.prog} --help で使い方を確認してください。\n")
+
+
+def _fiscal_year(text: str) -> int:
+    """A fiscal year as 西暦 (2025 = 令和7年度); the add-on exists from 2025 (別添1 2(2))."""
+    try:
+        year = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"年度「{text}」は西暦の数字で指定してください（例: 2025）") from None
+    if not 2025 <= year <= 2100:
+        raise argparse.ArgumentTypeError(f"年度 {year} は対象外です。2025（令和7年度）以降を指定してください")
+    return year
+
+
 def _handler(module: str, name: str) -> Callable[[argparse.Namespace], int]:
     """Import a command's module only when it runs, so `kaigo-xl calc x.json` stays quick."""
 
@@ -112,12 +132,12 @@ def _handler(module: str, name: str) -> Callable[[argparse.Namespace], int]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="kaigo-xl",
         description="介護人材確保・職場環境改善等加算（養護老人ホーム・軽費老人ホーム）の計算・チェック・様式作成",
     )
     p.add_argument("--version", action="version", version=f"kaigo-xl {__version__}")
-    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     def add(name: str, func: Callable[[argparse.Namespace], int], help: str) -> argparse.ArgumentParser:
         sp = sub.add_parser(name, help=help, description=help)
@@ -139,7 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp = add("template", _handler("workbook.template", "cli_template"), "入力用の Excel ブック（様式）を作る")
     sp.add_argument("out", type=Path, metavar="OUT.xlsx")
     sp.add_argument("--type", dest="facility_type", choices=["養護", "軽費"], default="養護", help="施設の種別")
-    sp.add_argument("--fiscal-year", type=int, default=2025, help="年度（西暦、既定: 2025 = 令和7年度）")
+    sp.add_argument("--fiscal-year", type=_fiscal_year, default=2025, help="年度（西暦、既定: 2025 = 令和7年度）")
     sp.add_argument("--data", type=Path, help="あらかじめ入力しておく施設の JSON")
     sp.add_argument("--policy", type=Path, help="市区町村の設定ファイル（TOML）")
     sp.add_argument("--force", action="store_true", help="既にあるファイルを置き換える（バックアップを残す）")
@@ -157,7 +177,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("facilities", type=Path, metavar="FACILITIES.(csv|xlsx)")
     sp.add_argument("--out", type=Path, required=True, metavar="DIR")
     sp.add_argument("--policy", type=Path)
-    sp.add_argument("--fiscal-year", type=int, default=2025)
+    sp.add_argument("--fiscal-year", type=_fiscal_year, default=2025, help="年度（西暦、既定: 2025 = 令和7年度）")
+    sp.add_argument("--force", action="store_true", help="既にあるブックも作り直す（元のファイルは .bak に残す）")
 
     sp = add("collect", _handler("batch", "cli_collect"), "返ってきたブックを一括でチェック・集計する")
     sp.add_argument("folder", type=Path, metavar="DIR")

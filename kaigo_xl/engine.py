@@ -80,7 +80,7 @@ def evaluate(
     pays = _payments(inp, result, locate, out)
     outcomes = _requirements(inp, policy, catalog, phase, locate, out)
     summary = _spending(inp, result, phase, policy, locate, out)
-    settle = _settlement(inp, result, summary, policy, locate, out)
+    settle = _settlement(inp, result, summary, policy, phase, locate, out)
     due = deadlines.report_due(inp.fiscal_year, policy.report_due_next_business_day)
     if phase == "report" and inp.submitted_on:
         try:
@@ -103,7 +103,14 @@ def _check_facility(inp: FacilityInput, policy: Policy, locate: Locate, out: lis
     if not inp.facility.number:
         out.append(finding("FACILITY_NUMBER_MISSING", "施設番号を入力してください（市区町村での照合に使います）。",
                            locate("facility.number")))
-    if inp.fiscal_year != 2025 and policy.rate_yen == kasan.RATE_R7_YEN:
+    if inp.fiscal_year < kasan.FIRST_FISCAL_YEAR:
+        out.append(finding(
+            "FY_BEFORE_START",
+            f"{fiscal_year_label(inp.fiscal_year)}は対象外です。この加算は{fiscal_year_label(kasan.FIRST_FISCAL_YEAR)}から"
+            "です（別添1 2(2)）。年度（西暦）を確認してください。",
+            locate("fiscal_year"),
+        ))
+    elif inp.fiscal_year > kasan.FIRST_FISCAL_YEAR and policy.rate_yen == kasan.RATE_R7_YEN:
         out.append(finding(
             "FY_RATE_UNCONFIRMED",
             f"{fiscal_year_label(inp.fiscal_year)}の単価は国から示されていません（Q6: 令和8年度以降は検討中）。"
@@ -127,14 +134,14 @@ def _monthly_from_roster(inp: FacilityInput, locate: Locate, out: list[Finding])
     assert roster is not None
     counted = kasan.COUNTED_JOBS[inp.facility.type.value]
     rows: list[MonthlyStaffing] = []
-    skipped: set[str] = set()
+    skipped: dict[str, int] = {}  # job not counted → first roster row with it
     for month in FISCAL_MONTHS:
         year = payments.calendar_year(inp.fiscal_year, month)
         days = fte.days_in_month(year, month)
         people: list[fte.StaffMonth] = []
         for i, s in enumerate(roster.staff):
             if s.job not in counted:
-                skipped.add(s.job)
+                skipped.setdefault(s.job, i)
                 continue
             sochi = s.sochi_hours.get(month, Decimal(0))
             tokutei = s.tokutei_hours.get(month, Decimal(0))
@@ -152,10 +159,10 @@ def _monthly_from_roster(inp: FacilityInput, locate: Locate, out: list[Finding])
                                          max(sochi, Decimal(0)), max(tokutei, Decimal(0))))
         m = fte.month_fte(people, roster.weekly_fulltime_hours, days)
         rows.append(MonthlyStaffing(month=month, fte=m.total, tokutei_fte=m.tokutei))
-    for job in sorted(skipped):
+    for job, i in sorted(skipped.items()):
         out.append(finding("ROSTER_JOB_NOT_COUNTED",
                            f"職種「{job}」は対象職員数に含めません（{inp.facility.type.value}では"
-                           f"{'・'.join(sorted(counted))}のみ、別添1 2(2)ア）。", locate("roster")))
+                           f"{'・'.join(sorted(counted))}のみ、別添1 2(2)ア）。", locate(f"roster.staff[{i}].job")))
     return rows
 
 
@@ -164,6 +171,7 @@ def _kasan(inp: FacilityInput, monthly: list[MonthlyStaffing], policy: Policy, l
     before = len(out)
     by_month: dict[int, tuple[int, MonthlyStaffing]] = {}
     designated = inp.facility.tokutei_designated
+    undesignated: list[int] = []  # months with 特定施設 staff although the facility says it is not designated
     for i, row in enumerate(monthly):
         label = f"{row.month}月"
         if row.month in by_month:
@@ -184,9 +192,12 @@ def _kasan(inp: FacilityInput, monthly: list[MonthlyStaffing], policy: Policy, l
                                f"{label}の特定施設担当職員数 {row.tokutei_fte} が職員数 {row.fte} を上回っています。",
                                locate(f"monthly[{i}].tokutei_fte")))
         if row.tokutei_fte > 0 and designated is False:
-            out.append(finding("TOKUTEI_NOT_DESIGNATED",
-                               f"{label}に特定施設担当職員数がありますが、施設情報では特定施設の指定「なし」です。",
-                               locate(f"monthly[{i}].tokutei_fte")))
+            undesignated.append(i)
+    if undesignated:
+        months = "・".join(f"{monthly[i].month}月" for i in undesignated)
+        out.append(finding("TOKUTEI_NOT_DESIGNATED",
+                           f"{months}に特定施設担当職員数がありますが、施設情報では特定施設の指定「なし」です。",
+                           locate(f"monthly[{undesignated[0]}].tokutei_fte")))
     missing = [m for m in FISCAL_MONTHS if m not in by_month]
     if missing:
         out.append(finding("MONTH_MISSING",
@@ -296,10 +307,16 @@ def _spending(inp: FacilityInput, result: kasan.KasanResult | None, phase: str, 
 
 
 def _settlement(inp: FacilityInput, result: kasan.KasanResult | None, s: SpendingSummary, policy: Policy,
-                locate: Locate, out: list[Finding]) -> settlement.Settlement | None:
+                phase: str, locate: Locate, out: list[Finding]) -> settlement.Settlement | None:
+    if phase == "report" and inp.expenses and not s.has_actual:
+        out.append(finding("ACTUAL_MISSING", "実績報告書では経費の実績額を入力してください（支出がない行は 0 を入力）。",
+                           locate("expenses[0].actual_yen")))
     if result is None or not s.has_actual:
         return None
     received = inp.received_yen if inp.received_yen is not None else result.annual_yen
+    if phase == "report" and inp.received_yen is None:
+        out.append(finding("RECEIVED_MISSING", f"受領済みの加算額が未入力のため、加算総額 {result.annual_yen:,}円 を受領"
+                           "したものとして返還見込額を計算しました。受領額を入力してください。", locate("received_yen")))
     st = settlement.settle(received, result.annual_yen, s.actual_allowed_yen, refund_enabled=policy.refund_enabled,
                            includes_overpayment=policy.refund_includes_overpayment)
     if st.refund_yen > 0:

@@ -29,6 +29,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "FACILITY_NAME_MISSING": (Severity.ERROR, "施設名が未入力"),
     "FACILITY_NUMBER_MISSING": (Severity.WARNING, "施設番号が未入力"),
     "FY_RATE_UNCONFIRMED": (Severity.WARNING, "令和8年度以降の単価は未定（Q6）"),
+    "FY_BEFORE_START": (Severity.ERROR, "加算が始まる前の年度"),
     # monthly staff numbers (別添1 2(2)ア)
     "MONTH_MISSING": (Severity.ERROR, "月の職員数が未入力"),
     "MONTH_DUPLICATE": (Severity.ERROR, "同じ月が二度入力されている"),
@@ -56,6 +57,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "EXP_TOO_LARGE": (Severity.ERROR, "金額が大きすぎる"),
     "EXP_PLANNED_SHORT": (Severity.WARNING, "計画額が加算総額に満たない"),
     "EXP_NONE": (Severity.WARNING, "経費が未入力"),
+    "ACTUAL_MISSING": (Severity.ERROR, "実績報告なのに経費の実績額がない"),
+    "RECEIVED_MISSING": (Severity.WARNING, "実績報告なのに受領額がない"),
     "REFUND_DUE": (Severity.WARNING, "返還見込額がある"),
     "ADDITIONAL_DUE": (Severity.INFO, "追加支弁の見込みがある"),
     # payment schedule (Q1)

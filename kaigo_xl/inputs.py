@@ -43,7 +43,9 @@ _MESSAGES = {
     "enum": "選択肢以外の値です",
     "literal_error": "選択肢以外の値です",
     "greater_than_equal": "値が小さすぎます",
+    "greater_than": "値が小さすぎます",
     "less_than_equal": "値が大きすぎます",
+    "less_than": "値が大きすぎます",
     "model_type": "形式が正しくありません",
     "list_type": "一覧（配列）で入力してください",
     "dict_type": "項目のまとまり（オブジェクト）で入力してください",
@@ -51,17 +53,23 @@ _MESSAGES = {
 }
 
 
+def error_message(err: dict) -> str:
+    """One pydantic error in Japanese: 「abc」: 数値として読めません。"""
+    base = _MESSAGES.get(err["type"], "値が正しくありません")
+    ctx = err.get("ctx") or {}
+    if "expected" in ctx:
+        base += f"（{ctx['expected']}）"
+    elif "ge" in ctx or "gt" in ctx:
+        base += f"（{ctx.get('ge', ctx.get('gt'))} {'以上' if 'ge' in ctx else 'より大きい値'}）"
+    elif "le" in ctx:
+        base += f"（{ctx['le']} 以下）"
+    given = err.get("input")
+    shown = "" if err["type"] == "missing" or isinstance(given, dict | list) else f"「{given}」: "
+    return f"{shown}{base}。"
+
+
 def validation_findings(exc: ValidationError, locate=json_path) -> list[Finding]:
-    out = []
-    for err in exc.errors():
-        base = _MESSAGES.get(err["type"], "値が正しくありません")
-        ctx = err.get("ctx") or {}
-        if "expected" in ctx:
-            base += f"（{ctx['expected']}）"
-        given = err.get("input")
-        shown = "" if err["type"] == "missing" or isinstance(given, dict | list) else f"「{given}」: "
-        out.append(finding("INPUT_INVALID", f"{shown}{base}。", locate(tuple(err["loc"]))))
-    return out
+    return [finding("INPUT_INVALID", error_message(err), locate(tuple(err["loc"]))) for err in exc.errors()]
 
 
 def parse_payload(data: object, locate=json_path) -> tuple[FacilityInput | None, list[Finding]]:

@@ -71,6 +71,8 @@ def load_policy(path: Path | None) -> Policy:
     try:
         return Policy.model_validate(data)
     except ValidationError as exc:
+        from .inputs import error_message
+
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise PolicyError(f"設定ファイル {path} の「{where}」が正しくありません（{first['msg']}）。") from None
+        raise PolicyError(f"設定ファイル {path} の「{where}」が正しくありません（{error_message(first)}）") from None

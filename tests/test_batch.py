@@ -157,6 +157,30 @@ def test_a_distributed_book_is_exactly_the_template_filled_with_the_facility(tmp
                     assert got[ws.title][c.coordinate].value == c.value, f"{ws.title}!{c.coordinate}"
 
 
+def test_a_rerun_leaves_books_that_already_exist_alone(tmp_path):
+    # A facility may already have typed into its book; only --force makes it again (the old file kept as .bak).
+    src = tmp_path / "list.csv"
+    src.write_text(HEADER + ROWS, encoding="utf-8")
+    out = tmp_path / "out"
+    assert kx("distribute", src, "--out", out).returncode == 0
+    book = out / "0112345678_養護老人ホーム さくら苑.xlsx"
+    book.write_bytes(b"filled by the facility")
+    r = kx("distribute", src, "--out", out)
+    assert r.returncode == 0 and "そのままにしました" in r.stdout
+    assert book.read_bytes() == b"filled by the facility"
+    assert [m["状態"] for m in manifest(out)] == ["既存のため作成せず", "既存のため作成せず"]
+    assert kx("distribute", src, "--out", out, "--force").returncode == 0
+    assert book.with_name(book.name + ".bak").read_bytes() == b"filled by the facility"
+
+
+def test_the_addressee_is_the_head_of_the_facilitys_municipality(tmp_path):
+    src = tmp_path / "list.csv"
+    src.write_text(HEADER + ROWS, encoding="utf-8")
+    assert kx("distribute", src, "--out", tmp_path / "out").returncode == 0
+    inp, _, _ = read_workbook(tmp_path / "out" / "0112345678_養護老人ホーム さくら苑.xlsx")
+    assert inp.addressee == "見本市長"
+
+
 # ---------------------------------------------------------------- collect
 
 def _books() -> dict[str, BookPatcher]:

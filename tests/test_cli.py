@@ -137,3 +137,15 @@ def test_example_policy_file_is_the_default_policy():
     loaded = load_policy(Path(__file__).parent.parent / "examples" / "policy.toml")
     assert loaded.model_dump(exclude={"municipality", "mayor_title"}) == Policy().model_dump(
         exclude={"municipality", "mayor_title"})
+
+
+@pytest.mark.parametrize("year", ["1990", "0", "令和7"])
+def test_a_fiscal_year_outside_the_add_on_is_a_usage_error_in_japanese(tmp_path, year):
+    r = kx("template", tmp_path / "t.xlsx", "--fiscal-year", year)
+    assert r.returncode == 2 and "年度" in r.stderr and "Traceback" not in r.stderr
+    assert not (tmp_path / "t.xlsx").exists()
+
+
+def test_usage_errors_are_explained_in_japanese():
+    r = kx("calc")
+    assert r.returncode == 2 and "コマンドの指定が正しくありません" in r.stderr

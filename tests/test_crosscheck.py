@@ -4,6 +4,9 @@ Many random facility inputs (seeded) and hand-picked edge cases are written into
 recalculated by LibreOffice in one run, read back with python-calamine and compared with kaigo_xl.engine.evaluate:
 every monthly 対象職員数, the average, the 加算総額, the payment of every month, and the ○/× of every check row
 against the presence of the engine's finding code.
+
+Some books have their numbers typed as text, as people do (「１０．５」「54,000円」「 4 」): the reader reads those as
+numbers, so the sheet's formulas must too. For those books the reader's reading is checked against the input as well.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from kaigo_xl.models import FISCAL_MONTHS, FacilityInput
 from kaigo_xl.policy import Policy
 from kaigo_xl.rules import fte
 from kaigo_xl.workbook import layout, libreoffice
+from kaigo_xl.workbook import template_formulas as TF
+from kaigo_xl.workbook.reader import _number_text, read_workbook
 from kaigo_xl.workbook.template import build_template
 from kaigo_xl.workbook.writer import write_workbook
 
@@ -132,7 +137,7 @@ def random_input(r: random.Random) -> FacilityInput:
         "facility": {"name": "" if r.random() < 0.05 else f"テスト{r.randint(1, 999)}", "type": ftype,
                      "number": "" if r.random() < 0.1 else str(r.randint(10**9, 10**10 - 1)),
                      "tokutei_designated": r.choice([True, False, None])},
-        "fiscal_year": r.choice([2025, 2025, 2025, 2025, 2026, 2027]),
+        "fiscal_year": r.choice([2024, 2025, 2025, 2025, 2025, 2026, 2027]),  # 2024: FY_BEFORE_START
         "monthly": _monthly(r),
         "initiatives": _initiatives(r),
         "expenses": _expenses(r, phase),
@@ -178,10 +183,85 @@ def edge_cases() -> list[FacilityInput]:
               payment={"installments": 7, "first_month": 9}),
         _base(monthly=_months([33] * 12), payment={"installments": 6, "first_month": 10},
               expenses=[{"category": "人件費", "planned_yen": 100, "actual_yen": 50_000}], received_yen=200_000),
+        _base(monthly=_months([40] * 12), fiscal_year=2024, phase="report"),  # FY_BEFORE_START, ACTUAL_MISSING
+        _base(monthly=_months([40] * 12), phase="report",
+              expenses=[{"category": "人件費", "planned_yen": 300_000, "actual_yen": 150_000}]),  # RECEIVED_MISSING
     ]
     roster_trap = FacilityInput.model_validate(cases[0])
     assert fte.fte_from_hours(Decimal("581.25"), Decimal("38.75"), 30) == Decimal("3.5")
     return [roster_trap] + [FacilityInput.model_validate(c) for c in cases[1:]]
+
+
+# ---------------------------------------------------------------- numbers typed as text
+
+Typed = dict[tuple[str, str], object]  # (sheet, cell) → what the user typed instead of the number
+_WIDE = str.maketrans("0123456789.,-", "０１２３４５６７８９．，－")
+
+
+def _as_text(r: random.Random, v: Decimal | int, kind: str) -> str:
+    """One way a person types the number `v` as text that the reader accepts (reader._number_text)."""
+    plain = format(v, "f") if isinstance(v, Decimal) else str(v)
+    grouped = format(v, ",") if abs(v) >= 1000 and v == int(v) else plain
+    unit = {"fte": "人", "yen": "円", "hours": "時間", "int": r.choice(["回", "人", "月"])}[kind]
+    forms = [plain.translate(_WIDE), f" {plain} ", f"　{plain}", plain + unit, plain.translate(_WIDE) + unit, grouped,
+             grouped + unit]
+    if kind == "yen":
+        forms += [f"¥{grouped}", f"￥{grouped.translate(_WIDE)}円"]
+    text = r.choice(forms)
+    assert _number_text(text, kind) is not None and Decimal(_number_text(text, kind)) == v, text
+    return text
+
+
+def typed_text(r: random.Random, inp: FacilityInput) -> Typed:
+    """Some number cells of `inp`'s book retyped as text: monthly FTEs, the payment plan, 受領額, amounts."""
+    out: Typed = {}
+    for m in inp.monthly:
+        row = layout.MONTH_ROW[m.month]
+        for col, v in ((layout.COL_FTE, m.fte), (layout.COL_TOKUTEI, m.tokutei_fte)):
+            if r.random() < 0.4:
+                out[(layout.S_MONTHLY, f"{col}{row}")] = _as_text(r, v, "fte")
+    facility = {"payment.installments": (inp.payment.installments, "int"),
+                "payment.first_month": (inp.payment.first_month, "int"), "received_yen": (inp.received_yen, "yen")}
+    for key, (v, kind) in facility.items():
+        if v is not None and r.random() < 0.6:
+            out[(layout.S_FACILITY, layout.FIELD_BY_KEY[key].cell)] = _as_text(r, v, kind)
+    for row, e in zip(layout.EXPENSE_ROWS, inp.expenses):
+        for col, v in ((layout.EXP_COL_PLANNED, e.planned_yen), (layout.EXP_COL_ACTUAL, e.actual_yen)):
+            if v is not None and r.random() < 0.5:
+                out[(layout.S_EXPENSES, f"{col}{row}")] = _as_text(r, v, "yen")
+    if inp.roster is not None and r.random() < 0.6:
+        out[(layout.S_ROSTER, layout.ROSTER_WEEKLY_HOURS_CELL)] = _as_text(r, inp.roster.weekly_fulltime_hours, "hours")
+    return out
+
+
+def refused_text_cases() -> list[tuple[FacilityInput, Typed]]:
+    """Typed text the reader refuses: the engine gets no value there, and neither do the formulas."""
+    report = _base(monthly=_months([40] * 12), phase="report", payment={"installments": 12, "first_month": 4},
+                   expenses=[{"category": "人件費", "planned_yen": 100_000, "actual_yen": 200_000},
+                             {"category": "職場環境改善経費", "actual_yen": 30_000}])
+    no_april = dict(report, monthly=_months([40] * 12)[1:])
+    no_planned = dict(report, expenses=[{"category": "人件費", "actual_yen": 200_000},
+                                        {"category": "職場環境改善経費", "actual_yen": 30_000}])
+    s, f, e = layout.S_MONTHLY, layout.S_FACILITY, layout.S_EXPENSES
+    received = layout.FIELD_BY_KEY["received_yen"].cell
+    first = FacilityInput.model_validate(_base(monthly=_months([40] * 12)) | {"roster": {
+        "staff": [{"job": "支援員", "pattern": "C", "sochi_hours": {m: Decimal("290.75") for m in FISCAL_MONTHS}}]}})
+    week = (layout.S_ROSTER, layout.ROSTER_WEEKLY_HOURS_CELL)
+    return [
+        (first, {week: None}),  # blank weekly hours: the model's 40 hours
+        (first, {week: "38.75h"}),  # unreadable: 40 hours as well
+        (first, {week: "-38.75"}),  # not positive: 40 hours
+        (FacilityInput.model_validate(report), {(f, received): "5,4000"}),  # not groups of three: RECEIVED_MISSING
+        (FacilityInput.model_validate(report), {(f, received): "54000人"}),  # a unit of another kind
+        (FacilityInput.model_validate(no_april), {(s, "C6"): "4.0時間"}),  # hours in an FTE cell: MONTH_MISSING
+        (FacilityInput.model_validate(no_april), {(s, "C6"): "1e1"}),  # exponent
+        (FacilityInput.model_validate(no_planned), {(e, f"C{layout.EXPENSE_ROWS[0]}"): "100,000.5円"}),  # fraction
+        (FacilityInput.model_validate(no_planned), {(e, f"C{layout.EXPENSE_ROWS[0]}"): 100000.5}),  # typed number
+        (FacilityInput.model_validate(report), {(s, "C7"): "４．０人", (s, "D8"): " 0 ",
+                                                (f, layout.FIELD_BY_KEY["payment.installments"].cell): "１２回",
+                                                (f, layout.FIELD_BY_KEY["payment.first_month"].cell): "4月",
+                                                (e, f"D{layout.EXPENSE_ROWS[1]}"): "¥30,000"}),  # all accepted
+    ]
 
 
 # ---------------------------------------------------------------- reading back
@@ -198,18 +278,31 @@ def _at(rows: list[list], ref: str):
 
 
 @pytest.fixture(scope="module")
-def recalculated(tmp_path_factory) -> list[tuple[FacilityInput, Path]]:
-    r = random.Random(20250314)
-    inputs = edge_cases() + [random_input(r) for _ in range(N_RANDOM)]
+def books(tmp_path_factory) -> list[tuple[FacilityInput, Typed, Path]]:
+    """(engine input, cells typed as text, written book) of every case."""
+    r, typing = random.Random(20250314), random.Random(7)
+    cases: list[tuple[FacilityInput, Typed]] = [(inp, {}) for inp in edge_cases()]
+    for _ in range(N_RANDOM):
+        inp = random_input(r)
+        cases.append((inp, typed_text(typing, inp) if typing.random() < 0.35 else {}))
+    cases += refused_text_cases()
     src = tmp_path_factory.mktemp("books")
-    paths = []
+    out = []
     policy = Policy()
-    for i, inp in enumerate(inputs):
+    for i, (inp, typed) in enumerate(cases):
         path = src / f"case{i:03d}.xlsx"
-        write_workbook(build_template(policy, data=inp), path, backup=False)
-        paths.append(path)
-    out = libreoffice.recalculate_many(paths, tmp_path_factory.mktemp("recalc"), timeout=900)
-    return list(zip(inputs, out, strict=True))
+        wb = build_template(policy, data=inp)
+        for (sheet, cell), value in typed.items():
+            wb[sheet][cell].value = value
+        write_workbook(wb, path, backup=False)
+        out.append((inp, typed, path))
+    return out
+
+
+@pytest.fixture(scope="module")
+def recalculated(books, tmp_path_factory) -> list[tuple[FacilityInput, Path]]:
+    out = libreoffice.recalculate_many([p for _, _, p in books], tmp_path_factory.mktemp("recalc"), timeout=900)
+    return [(inp, path) for (inp, _, _), path in zip(books, out, strict=True)]
 
 
 def _expected_target(ev, month: int):
@@ -219,8 +312,57 @@ def _expected_target(ev, month: int):
     return ""
 
 
-def test_enough_cases(recalculated):
+def test_enough_cases(recalculated, books):
     assert len(recalculated) >= 100
+    assert sum(1 for _, typed, _ in books if typed) >= 30
+
+
+def test_the_reader_reads_typed_text_as_the_engine_input(books):
+    """So the engine's side of every comparison is what a user's typed-text book really gives."""
+    for i, (inp, typed, path) in enumerate(books):
+        if not typed:
+            continue
+        got, _, _ = read_workbook(path)
+        assert got is not None, f"case {i}"
+        if inp.roster is None:  # with a roster both the reader and the sheet take the months from the hours
+            assert got.monthly == inp.monthly, f"case {i}"
+        assert got.payment == inp.payment and got.received_yen == inp.received_yen, f"case {i}"
+        if inp.roster is not None:
+            assert got.roster is not None and got.roster.weekly_fulltime_hours == inp.roster.weekly_fulltime_hours
+        assert [(e.planned_yen, e.actual_yen) for e in got.expenses] == \
+            [(e.planned_yen, e.actual_yen) for e in inp.expenses], f"case {i}"
+
+
+def test_helper_cells_read_text_exactly_as_the_reader(tmp_path):
+    """Every form the reader accepts or refuses, in each kind of number cell, against reader._number_text."""
+    from openpyxl import Workbook
+
+    texts = ["１０．５", " 10.5 ", "54,000円", "1,234", "10.5人", "¥54,000", "￥５４，０００円", "5,4000", "1,2345.5", "1e3",
+             "10%", "4/1", "-5", "−５", "＋５", "5.", ".5", ".", "1,000.", "1,000.5", "　", "abc", "10.5時間", "5.0", "5.5",
+             "¥¥100", "100¥", "\\100", "1,000,000円", ",100", "1.2.3", "000,123", "+-5", "1 000", "１０人", "1:30", "(5)",
+             "$5", "TRUE", "４月", "5回", "5円", "2025年度", "10,5"]
+    kinds = ("fte", "yen", "int")
+    wb = Workbook()
+    ws = wb.active
+    ws.title = layout.S_EXPENSES
+    for i, text in enumerate(texts, start=1):
+        for j, kind in enumerate(kinds):
+            cell = f"C{len(texts) * j + i}"
+            ws[cell] = text
+            for ref, formula in TF.num_helpers(layout.S_EXPENSES, cell, kind).items():
+                ws[ref] = formula
+    wb.save(tmp_path / "texts.xlsx")
+    out = libreoffice.recalculate_many([tmp_path / "texts.xlsx"], tmp_path / "out")[0]
+    rows = _sheet(CalamineWorkbook.from_path(str(out)), layout.S_EXPENSES)
+    value_col = TF.num_cells(layout.S_EXPENSES, "C1")[-1].rstrip("1")
+    for i, text in enumerate(texts, start=1):
+        for j, kind in enumerate(kinds):
+            normal = _number_text(text, kind) if text.strip() else ""
+            expected = "" if normal == "" else TF.NOT_A_NUMBER if normal is None else Decimal(normal)
+            if kind in TF.INTEGER_KINDS and isinstance(expected, Decimal) and expected != int(expected):
+                expected = TF.NOT_A_NUMBER
+            got = _at(rows, f"{value_col}{len(texts) * j + i}")
+            assert got == (float(expected) if isinstance(expected, Decimal) else expected), (kind, text, got)
 
 
 def test_monthly_target_fte_equals_engine(recalculated):
@@ -274,6 +416,7 @@ def test_check_rows_match_engine_findings(recalculated):
         assert _at(rows, "C3") == ("×" if errors else "○"), f"case {i}"
     # the random cases exercise most checks in both directions
     assert len(seen_x) >= 18, sorted(seen_x)
+    assert {"FY_BEFORE_START", "FY_RATE_UNCONFIRMED", "ACTUAL_MISSING", "RECEIVED_MISSING"} <= seen_x, sorted(seen_x)
 
 
 def test_float_trap_roster_gives_three_and_a_half(recalculated):

@@ -407,7 +407,7 @@ def test_roster_hours_become_the_monthly_ftes(roster_book, sample):
     from_json = evaluate(parse_payload(data)[0])
     assert from_book.annual_yen == from_json.annual_yen is not None
     assert [r.fte for r in from_book.monthly] == [r.fte for r in from_json.monthly]
-    assert [f.location for f in found(from_book, "ROSTER_JOB_NOT_COUNTED")] == ["勤務形態一覧!B12"]
+    assert [f.location for f in found(from_book, "ROSTER_JOB_NOT_COUNTED")] == ["勤務形態一覧!C14"]  # 鈴木 (調理員), third roster row, job column
 
 
 def test_a_blank_input_method_follows_the_sheet_that_has_numbers(roster_book):

@@ -97,7 +97,16 @@ def test_every_sheet_is_protected_without_a_password(wb):
 def test_target_fte_is_a_formula_choosing_roster_or_direct_entry(wb):
     f = wb[layout.S_MONTHLY]["G6"].value
     assert f.startswith(f'=IF(${layout.EFFECTIVE_METHOD_CELL[0]}${layout.EFFECTIVE_METHOD_CELL[1:]}="勤務形態一覧",'
-                        "ROUND(E6-F6,10)") and "ROUND(C6-N(D6),10)" in f
+                        "ROUND(E6-F6,10)") and "ROUND(N6-N(R6),10)" in f  # N6, R6: C6, D6 read as the reader does
+
+
+def test_number_cells_feeding_money_are_read_through_the_typed_text_helpers(wb):
+    monthly, calc = wb[layout.S_MONTHLY], wb[layout.S_CALC]
+    assert monthly["N6"].value.startswith("=IF(ISNUMBER(C6),C6,")  # 職員数 as typed, or its text read as a number
+    assert 'ASC(SUBSTITUTE(D6&""' in monthly["O6"].value
+    assert "'施設情報'!$I$20" in calc[layout.CALC_CELLS["received"]].value
+    assert "'経費'!$O$" in calc[layout.CALC_CELLS["actual_total"]].value
+    assert all(monthly.column_dimensions[c].hidden for c in "KLMNOPQR")
 
 
 def test_annual_total_rounds_float_noise_before_rounding_down(wb):
@@ -114,7 +123,8 @@ def test_average_is_not_rounded(wb):
 _PORTABLE = {"IF", "AND", "OR", "NOT", "SUM", "SUMPRODUCT", "SUMIFS", "COUNT", "COUNTIF", "COUNTIFS", "INT",
              "ROUND", "ROUNDDOWN", "ROUNDUP", "MAX", "MIN", "MOD", "N", "ISNUMBER", "IFERROR", "TRIM", "DATE",
              "YEAR", "MONTH", "DAY", "EOMONTH", "WORKDAY", "VLOOKUP", "TEXT", "COLUMN", "LEFT", "ABS", "INDEX",
-             "MATCH", "SUMIF", "MID", "RIGHT", "LEN", "CHAR", "REPT", "ISBLANK", "ISTEXT", "VALUE", "ROW"}
+             "MATCH", "SUMIF", "MID", "RIGHT", "LEN", "CHAR", "REPT", "ISBLANK", "ISTEXT", "VALUE", "ROW",
+              "ASC", "CLEAN", "FIND", "ISERROR", "SUBSTITUTE"}
 
 
 def test_formulas_use_only_functions_excel_2016_and_libreoffice_share(wb):

@@ -23,7 +23,7 @@ from .facility_list import Entry, parse_list
 from .filenames import UniqueNames
 
 MANIFEST_NAME = "配布一覧.csv"
-MADE, NOT_MADE = "作成", "作成せず"
+MADE, NOT_MADE, KEPT = "作成", "作成せず", "既存のため作成せず"
 
 Progress = Callable[[int, str, bool], AbstractContextManager[Callable[[], None]]]
 
@@ -35,6 +35,7 @@ class Report:
     fiscal_year: int
     entries: list[Entry] = field(default_factory=list)
     files: dict[int, str] = field(default_factory=dict)  # row → file name
+    kept: dict[int, str] = field(default_factory=dict)  # row → existing file left as it was (no --force)
 
     @property
     def bad(self) -> list[Entry]:
@@ -43,6 +44,9 @@ class Report:
     def lines(self) -> list[str]:
         made = len(self.files)
         out = [f"{fiscal_year_label(self.fiscal_year)}のブックを {made}施設分 作成しました: {self.out}"]
+        if self.kept:
+            out.append(f"既にあるブック {len(self.kept)}件 はそのままにしました（施設が入力済みかもしれないため。"
+                       "作り直すときは --force。元のファイルは .bak に残ります）。")
         if self.bad:
             out.append(f"作成できなかった行が {len(self.bad)}行 あります（{self.source}）:")
             out += [f"  {e.row}行目: {' '.join(e.problems)}" for e in self.bad]
@@ -56,14 +60,20 @@ class Report:
 def facility_input(entry: Entry, policy: Policy, fiscal_year: int) -> FacilityInput:
     """What a distributed book holds before the facility types anything: its 施設情報 and the policy's defaults."""
     assert entry.facility is not None
-    return FacilityInput(facility=entry.facility, fiscal_year=fiscal_year, phase="plan",
+    default_title = Policy.model_fields["mayor_title"].default
+    addressee = (policy.mayor_title if policy.mayor_title != default_title
+                 else f"{entry.municipality}長" if entry.municipality else "")
+    return FacilityInput(facility=entry.facility, fiscal_year=fiscal_year, phase="plan", addressee=addressee,
                          payment=PaymentPlan(installments=policy.default_installments,
                                              first_month=policy.default_first_month))
 
 
 def distribute(source: Path, out: Path, policy: Policy, fiscal_year: int,
-               progress: Progress = lambda n, label, on: nullcontext(lambda: None)) -> Report:
-    """Read the list, write every good row's book into `out`, and 配布一覧.csv; bad rows are reported, not fatal."""
+               progress: Progress = lambda n, label, on: nullcontext(lambda: None), force: bool = False) -> Report:
+    """Read the list, write every good row's book into `out`, and 配布一覧.csv; bad rows are reported, not fatal.
+
+    A book that already exists is left alone unless `force`: after distribution it may hold a facility's input.
+    """
     report = Report(source, out, fiscal_year, parse_list(source, policy))
     good = [e for e in report.entries if not e.problems]
     make_folder(out)
@@ -75,8 +85,11 @@ def distribute(source: Path, out: Path, policy: Policy, fiscal_year: int,
             make = makers.get(e.type) or makers.setdefault(e.type, _maker(policy, e.type, fiscal_year, inp))
             name = names.claim(f"{e.number}_{e.name}")
             path = out / name
-            atomic_write_bytes(path, make(inp), backup=path.exists())
-            report.files[e.row] = name
+            if path.exists() and not force:
+                report.kept[e.row] = name
+            else:
+                atomic_write_bytes(path, make(inp), backup=path.exists())
+                report.files[e.row] = name
             tick()
     atomic_write_bytes(out / MANIFEST_NAME, manifest_bytes(report), backup=(out / MANIFEST_NAME).exists())
     return report
@@ -123,7 +136,8 @@ def manifest_bytes(report: Report) -> bytes:
     for e in report.entries:
         made = e.row in report.files
         w.writerow([csv_cell(v) for v in (e.row, e.number, e.name, e.type, e.municipality,
-                                          report.files.get(e.row, ""), MADE if made else NOT_MADE,
+                                          report.files.get(e.row, "") or report.kept.get(e.row, ""),
+                                          MADE if made else KEPT if e.row in report.kept else NOT_MADE,
                                           " ".join(e.problems + e.notes))])
     return buf.getvalue().encode("utf-8-sig")
 

@@ -16,7 +16,7 @@ import zipfile
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.chart import BarChart, Reference
+from openpyxl.chart import Reference
 from openpyxl.utils import get_column_letter
 
 from ..wareki import fiscal_year_label
@@ -173,17 +173,9 @@ def _payments_sheet(wb: Workbook, summary: Summary, label: str) -> _Sheet:
                        + [(v, yen) for v in values])
     sh.append([sh.cell("合計", bold=True), sh.cell(sum(totals), "yen", bold=True),
                sh.cell(len(paying), "count", bold=True)] + [sh.cell(sum(r.payments), "yen", bold=True) for r in paying])
-    chart = BarChart()
-    chart.type = "col"
-    chart.title = "月別の支払予定額"
-    chart.y_axis.title = "円"
-    chart.y_axis.numFmt = "#,##0"
-    chart.legend = None
-    chart.y_axis.scaling.min = 0
-    chart.x_axis.delete = chart.y_axis.delete = False  # openpyxl 3.1 hides both axes in Excel otherwise
+    chart = styles.column_chart("月別の支払予定額", "円", "#,##0", width=24, height=10)
     chart.add_data(Reference(sh.ws, min_col=2, min_row=HEADER_ROW, max_row=HEADER_ROW + 12), titles_from_data=True)
     chart.set_categories(Reference(sh.ws, min_col=1, min_row=HEADER_ROW + 1, max_row=HEADER_ROW + 12))
-    chart.width, chart.height = 24, 10
     sh.ws.add_chart(chart, f"A{HEADER_ROW + 16}")
     return sh
 

@@ -17,6 +17,7 @@ from fractions import Fraction
 
 RATE_R7_YEN = 54_000  # 令和7年度: 職員1人当たり54,000円 (別添1 2(2))
 DIVISOR = 12  # 12で除して (別添1 2(2)ア)
+FIRST_FISCAL_YEAR = 2025  # 令和7年度において…増額されるようにする (別添1 2(2)); 令和8年度以降は検討中 (Q6)
 
 _ROUNDING = {"floor": ROUND_FLOOR, "half_up": ROUND_HALF_UP, "ceiling": ROUND_CEILING}
 

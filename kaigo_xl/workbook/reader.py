@@ -678,8 +678,7 @@ def read_workbook(path: Path) -> tuple[FacilityInput | None, list[Finding], Loca
     path = Path(path)
     checked = preflight(path, SHEETS_TO_READ)  # refuses damaged, hostile and absurdly wide books
     with parser_errors(path):
-        with zipfile.ZipFile(path) as zf:
-            names = defined_names(zf)
+        names = checked.defined_names  # read from xl/workbook.xml by preflight: the zip is not opened twice
         version_at = _name_target(names.get("KX_TEMPLATE_VERSION", ""))
         wanted = dict.fromkeys([*SHEETS_TO_READ, *([version_at[0]] if version_at else [])])
         book = CalamineWorkbook.from_path(str(path))

@@ -6,16 +6,18 @@ Why each check exists:
   file's directory names tell an encrypted book from an old one), so the user hears what to do instead of
   "cannot read";
 - zip bombs: the central directory's declared sizes are checked without inflating, then every part is inflated
-  as a stream (64 KB at a time, nothing kept), counting bytes and checking its CRC, so a part whose header lies
-  about its size is refused after at most 1 MB beyond the declared size. Parsers then read exactly the bytes
+  once (a part of up to 4 MB in one zlib call capped at its declared size + 1 MB, a larger one as a stream of
+  64 KB chunks, nothing kept), counting bytes and checking its CRC, so a part whose header lies about its size
+  is refused after at most 1 MB beyond the declared size. Parsers then read exactly the bytes
   checked here, so they need no cap of their own (unless the file is swapped between the two reads, which only
   someone already on the machine could do);
 - entity expansion ("billion laughs"): a DOCTYPE can only stand before the root element, so every XML part's
   prolog is read and any `<!DOCTYPE` / `<!ENTITY` refused — no workbook written by Excel has one;
 - a value far away (e.g. XFD1048576): python-calamine allocates the used range from A1 as one dense grid, and
-  for A1…XFD1048576 the process aborts (a Rust allocation failure no `except` can catch); the sheet XML is
-  scanned for the cells' positions, and a sheet whose used range exceeds MAX_SHEET_CELLS is refused, naming the
-  sheet and the cell.
+  for A1…XFD1048576 the process aborts (a Rust allocation failure no `except` can catch); the XML of each sheet
+  a reader will open is scanned for the cells' positions (plainly written cells by one regex pass, anything
+  unusual tag by tag), and a sheet whose used range exceeds MAX_SHEET_CELLS is refused, naming the sheet and
+  the cell. Other sheets are scanned only when someone asks for their extent (SheetExtents).
 Nothing here evaluates a formula or runs a macro: values are read, never executed.
 """
 
@@ -28,7 +30,7 @@ import struct
 import xml.etree.ElementTree as ET
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -41,9 +43,11 @@ MAX_RATIO = 100  # a part this compressible …
 RATIO_MIN_BYTES = 5 * 1024 * 1024  # … and at least this large is a zip bomb
 MAX_SHEET_CELLS = 2_000_000  # rows × columns of a sheet's used range counted from A1 (≈ 80 MB in calamine)
 MAX_PROLOG_BYTES = 64 * 1024  # XML before the root element
+_PROLOG_FIRST = 1024  # tried before the whole prolog window
 MAX_ROW, MAX_COL = 1_048_576, 16_384
 _CHUNK = 64 * 1024
 _OVERRUN = 1024 * 1024  # inflating this far beyond a part's declared size is a zip bomb, not mere damage
+_SMALL_PART = 4 * 1024 * 1024  # a part up to this size (packed and declared) is read and inflated in one piece
 
 OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _RESAVE = "Excel で開き、「ファイル」→「名前を付けて保存」で「Excel ブック (*.xlsx)」形式で保存し直してください。"
@@ -76,22 +80,62 @@ class Preflight:
 
     path: Path
     macro_enabled: bool = False
-    sheets: dict[str, SheetExtent] = field(default_factory=dict)
+    sheets: Mapping[str, SheetExtent] = field(default_factory=dict)  # every sheet (see SheetExtents)
+    defined_names: dict[str, str] = field(default_factory=dict)  # global names: KX_FTE → '月別職員数'!$C$6:$C$17
 
 
 class _Refused(Exception):
     """Internal: a reason to refuse, turned into InputUnreadable with the file name."""
 
 
+class SheetExtents(Mapping[str, SheetExtent]):
+    """The used range of every sheet. The sheets a reader will open are scanned by preflight; any other sheet
+    (instructions, printed forms: most of a book's XML) is scanned the first time someone looks it up, reading its
+    part again with the same checks. Its bytes were already inflated and CRC-checked by preflight."""
+
+    def __init__(self, path: Path, scanned: dict[str, SheetExtent], later: dict[str, list[zipfile.ZipInfo]],
+                 order: list[str]) -> None:
+        self._path, self._scanned, self._later, self._order = path, scanned, later, order
+
+    def __getitem__(self, sheet: str) -> SheetExtent:
+        if sheet not in self._scanned:
+            parts = self._later[sheet]  # KeyError: not a sheet of this book
+            found = []
+            with _refusals(self._path), open(self._path, "rb") as fh:
+                for info in parts:
+                    scanner = _ExtentScanner()
+                    for chunk in _inflate(fh, info):
+                        scanner.feed(chunk)
+                    found.append(scanner.close())
+            self._scanned[sheet] = max(found, key=lambda ext: ext.cells)  # two parts named alike: the wider
+        return self._scanned[sheet]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._order)
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def __repr__(self) -> str:  # without scanning anything
+        return f"SheetExtents({self._scanned!r}, not yet scanned: {[s for s in self._order if s not in self._scanned]})"
+
+
 def preflight(path: Path, sheets: Iterable[str] | None = None) -> Preflight:
     """Raise InputUnreadable when `path` is not a readable, sane .xlsx/.xlsm workbook.
 
     `sheets` limits the used-range check to the sheets a reader will open (default: every sheet).
-    Reads at most the file once, in chunks; never builds a parser's tree of a sheet.
+    Reads the file once (a bounded piece at a time); never builds a parser's tree of a sheet. The result carries
+    the book's global defined names, so a reader need not open the zip again for them.
     """
     path = Path(path)
-    try:
+    with _refusals(path):
         return _preflight(path, None if sheets is None else set(sheets))
+
+
+@contextlib.contextmanager
+def _refusals(path: Path) -> Iterator[None]:
+    try:
+        yield
     except _Refused as exc:
         raise InputUnreadable(f"{path}: {exc}") from None
     except PermissionError:
@@ -125,15 +169,15 @@ def _preflight(path: Path, wanted: set[str] | None) -> Preflight:
             raise _Refused("ファイルが途中で切れているか壊れています（ZIP の目次が読めません）。" + _RESEND) from None
         with archive:
             infos = _check_directory(archive.infolist())
-            names = {i.filename for i in infos}
-            macro = _check_package(archive, names)
-            sheet_parts = _sheet_parts(archive, names)
-            extents = _scan_parts(fh, infos, sheet_parts)
-    checked = {name: ext for name, ext in extents.items() if wanted is None or name in wanted}
-    for name, ext in checked.items():
+        package = _Package(fh, {i.filename: i for i in infos})
+        macro = _check_package(package)
+        sheet_parts, book_names = _sheet_parts(package)
+        extents, later = _scan_parts(package, infos, sheet_parts, wanted)
+    for name, ext in extents.items():
         if ext.cells > MAX_SHEET_CELLS:
             raise _Refused(_too_wide(name, ext))
-    return Preflight(path, macro, extents)
+    order = list(dict.fromkeys(sheet_parts[i.filename] for i in infos if i.filename in sheet_parts))
+    return Preflight(path, macro, SheetExtents(path, extents, later, order), book_names)
 
 
 # ---- what a non-zip file is ----
@@ -272,8 +316,23 @@ def _bomb(what: str) -> str:
             f"上限 {MAX_UNCOMPRESSED_BYTES // 1024 // 1024}MB）。送り主に確かめてください。")
 
 
-def _check_package(archive: zipfile.ZipFile, names: set[str]) -> bool:
+class _Package:
+    """The zip's parts by name; the few small XML parts parsed before the scan are inflated once, through the same
+    checks as every other part, and counted in the scan's total."""
+
+    def __init__(self, fh, infos: dict[str, zipfile.ZipInfo]) -> None:
+        self.fh, self.infos = fh, infos
+        self.inflated: dict[str, int] = {}  # part name → bytes, for parts already inflated and checked
+
+    def read(self, name: str) -> bytes:
+        data = b"".join(_inflate(self.fh, self.infos[name]))
+        self.inflated[name] = len(data)
+        return data
+
+
+def _check_package(package: _Package) -> bool:
     """An Excel workbook has [Content_Types].xml and xl/workbook.xml; say what else it is. Returns 'has macros'."""
+    names = package.infos
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
         if "word/document.xml" in names:
             raise _Refused("Word 文書（.docx）です。Excel ブック（.xlsx）を指定してください。")
@@ -285,7 +344,7 @@ def _check_package(archive: zipfile.ZipFile, names: set[str]) -> bool:
             raise _Refused("Excel バイナリ ブック（.xlsb）です。" + _RESAVE)
         raise _Refused("ZIP ファイルですが Excel ブックではありません（[Content_Types].xml または "
                        "xl/workbook.xml がありません）。" + _RESEND)
-    types = _small_xml(archive, "[Content_Types].xml")
+    types = _small_xml(package, "[Content_Types].xml")
     macro = "xl/vbaProject.bin" in names
     for el in types.iter():
         if _local(el.tag) == "Override" and el.get("PartName", "").lstrip("/") == "xl/workbook.xml":
@@ -293,15 +352,12 @@ def _check_package(archive: zipfile.ZipFile, names: set[str]) -> bool:
     return bool(macro)
 
 
-def _small_xml(archive: zipfile.ZipFile, name: str) -> ET.Element:
+def _small_xml(package: _Package, name: str) -> ET.Element:
     """Parse a small package part (content types, workbook, relationships) after refusing a DOCTYPE."""
-    info = archive.getinfo(name)
+    info = package.infos[name]
     if info.file_size > 10 * 1024 * 1024:
         raise _Refused(f"部品 {name} が大きすぎます。壊れているか、改変されたファイルです。")
-    try:
-        data = archive.read(name)
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError):
-        raise _Refused(f"部品 {name} が壊れています。" + _RESEND) from None
+    data = package.read(name)
     _check_prolog(data[:MAX_PROLOG_BYTES], name, complete=len(data) <= MAX_PROLOG_BYTES)
     try:
         return ET.fromstring(data)
@@ -313,25 +369,30 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def _sheet_parts(archive: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
-    """Zip part name → sheet name, from xl/workbook.xml and its relationships."""
-    book = _small_xml(archive, "xl/workbook.xml")
+def _sheet_parts(package: _Package) -> tuple[dict[str, str], dict[str, str]]:
+    """Zip part name → sheet name, from xl/workbook.xml and its relationships; and the book's global defined
+    names (those without localSheetId), so that a reader need not open the zip again for them."""
+    book = _small_xml(package, "xl/workbook.xml")
     rels_name = "xl/_rels/workbook.xml.rels"
     targets: dict[str, str] = {}
-    if rels_name in names:
-        for rel in _small_xml(archive, rels_name).iter():
+    if rels_name in package.infos:
+        for rel in _small_xml(package, rels_name).iter():
             if _local(rel.tag) == "Relationship" and rel.get("Id") and rel.get("Target"):
                 target = rel.get("Target", "")
                 part = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
                 targets[rel.get("Id", "")] = _normalise(part)
     parts: dict[str, str] = {}
+    defined: dict[str, str] = {}
     for el in book.iter():
-        if _local(el.tag) != "sheet":
+        tag = _local(el.tag)
+        if tag == "definedName" and el.get("name") and el.get("localSheetId") is None:
+            defined[el.get("name", "")] = el.text or ""
+        if tag != "sheet":
             continue
         rid = next((v for k, v in el.attrib.items() if _local(k) == "id"), None)
         if rid in targets:
             parts[targets[rid]] = el.get("name", "")
-    return parts
+    return parts, defined
 
 
 def _normalise(part: str) -> str:
@@ -347,14 +408,22 @@ def _normalise(part: str) -> str:
 
 # ---- inflating every part as a stream ----
 
-def _scan_parts(fh, infos: list[zipfile.ZipInfo], sheet_parts: dict[str, str]) -> dict[str, SheetExtent]:
+def _scan_parts(package: _Package, infos: list[zipfile.ZipInfo], sheet_parts: dict[str, str],
+                wanted: set[str] | None) -> tuple[dict[str, SheetExtent], dict[str, list[zipfile.ZipInfo]]]:
+    """Inflate and check every part (sizes, CRC, XML prolog); scan the used range of the wanted sheets. Returns
+    those extents, and the parts of the other sheets, to be scanned only if someone asks (SheetExtents)."""
     extents: dict[str, SheetExtent] = {}
-    total = 0
+    later: dict[str, list[zipfile.ZipInfo]] = {}
+    total = sum(package.inflated.values())
     for info in infos:
+        if info.filename in package.inflated and info.filename not in sheet_parts:
+            continue  # inflated, checked and counted already
         sheet = sheet_parts.get(info.filename)
-        scanner = _ExtentScanner() if sheet is not None else None
+        if sheet is not None and wanted is not None and sheet not in wanted:
+            later.setdefault(sheet, []).append(info)
+        scanner = _ExtentScanner() if sheet is not None and sheet not in later else None
         prolog = _PrologCheck(f"{info.filename}（シート「{sheet}」）" if sheet is not None else info.filename)
-        for chunk in _inflate(fh, info):
+        for chunk in _inflate(package.fh, info):
             total += len(chunk)
             if total > MAX_UNCOMPRESSED_BYTES:
                 raise _Refused(_bomb("展開した量が上限を超えました"))
@@ -363,12 +432,15 @@ def _scan_parts(fh, infos: list[zipfile.ZipInfo], sheet_parts: dict[str, str]) -
                 scanner.feed(chunk)
         prolog.close()
         if scanner is not None:
-            extents[sheet] = scanner.close()
-    return extents
+            ext = scanner.close()
+            if sheet not in extents or ext.cells > extents[sheet].cells:  # two parts named alike: the wider
+                extents[sheet] = ext
+    return extents, later
 
 
 def _inflate(fh, info: zipfile.ZipInfo) -> Iterator[bytes]:
-    """The part's bytes, chunk by chunk; refuses a part that inflates beyond its declared size or is cut short."""
+    """The part's bytes, chunk by chunk; refuses a part that inflates beyond its declared size or is cut short.
+    A small part (as almost every part of a workbook is) comes in one piece, inflated by one zlib call."""
     damaged = f"部品 {info.filename} が壊れているか、途中で切れています。" + _RESEND
     fh.seek(info.header_offset)
     local = fh.read(30)
@@ -376,6 +448,9 @@ def _inflate(fh, info: zipfile.ZipInfo) -> Iterator[bytes]:
         raise _Refused(damaged)
     name_len, extra_len = struct.unpack_from("<HH", local, 26)
     fh.seek(info.header_offset + 30 + name_len + extra_len)
+    if info.compress_size <= _SMALL_PART and info.file_size <= _SMALL_PART:
+        yield from _inflate_whole(fh, info, damaged)
+        return
     left = info.compress_size
     out_total = 0
     crc = 0
@@ -408,6 +483,29 @@ def _inflate(fh, info: zipfile.ZipInfo) -> Iterator[bytes]:
         raise _Refused(damaged)
 
 
+def _inflate_whole(fh, info: zipfile.ZipInfo, damaged: str) -> Iterator[bytes]:
+    """The same checks as the stream in `_inflate`, for a part read in one piece: at most the declared size plus
+    _OVERRUN is ever inflated (zlib's max_length), so a lying header costs no more memory than the stream."""
+    raw = fh.read(info.compress_size)
+    if len(raw) < info.compress_size:
+        raise _Refused(damaged)
+    if info.compress_type == zipfile.ZIP_DEFLATED:
+        inflater = zlib.decompressobj(-15)
+        try:
+            out = inflater.decompress(raw, info.file_size + _OVERRUN + 1)
+        except zlib.error:
+            raise _Refused(damaged) from None
+        complete = inflater.eof
+    else:
+        out, complete = raw, True
+    if len(out) > info.file_size + _OVERRUN:
+        raise _Refused(_bomb(f"部品 {info.filename} が宣言された大きさ {info.file_size:,} バイトを超えて展開されます"))
+    if not complete or len(out) != info.file_size or zlib.crc32(out) != info.CRC:
+        raise _Refused(damaged)
+    if out:
+        yield out
+
+
 class _PrologCheck:
     """Refuses a DOCTYPE or ENTITY before the root element of an XML part (entity expansion attacks)."""
 
@@ -433,7 +531,16 @@ class _PrologCheck:
 
 
 def _check_prolog(data: bytes, name: str, complete: bool) -> str:
-    """'root' when the root element starts cleanly, 'other' for a non-XML part, 'more' when more bytes are needed."""
+    """'root' when the root element starts cleanly, 'other' for a non-XML part, 'more' when more bytes are needed.
+    The first kilobyte decides for almost every part; only a longer prolog is decoded in full."""
+    if len(data) > _PROLOG_FIRST:
+        state = _check_prolog_in(data[:_PROLOG_FIRST], name, complete=False)
+        if state != "more":
+            return state
+    return _check_prolog_in(data, name, complete)
+
+
+def _check_prolog_in(data: bytes, name: str, complete: bool) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         text = data.decode("utf-16", "ignore")
     else:
@@ -476,10 +583,11 @@ def _check_prolog(data: bytes, name: str, complete: bool) -> str:
 _TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*)>")
 _R_ATTR = re.compile(rb"""(?:^|\s)r\s*=\s*["']([^"']*)["']""")
 _CELL_REF = re.compile(rb"\$?([A-Za-z]{1,3})\$?(\d{1,7})")
-_FAST_REF = re.compile(rb'<c r="([A-Z]{1,3}\d{1,7})"')
-_FAST_EMPTY = re.compile(rb'<c r="([A-Z]{1,3}\d{1,7})"[^>]*/>')
+_FAST_PREFIXED = re.compile(rb":c[\s/>]")  # <x:c …>
+# every <c> tag: (letters, digits, "/" when empty), or ("", "", "") when it is not written plainly
+_FAST_CELL = re.compile(rb'<c(?=[\s/>])(?: r="([A-Z]{1,3})([0-9]{1,7})"(?: [\w:.-]++="[^"<]*+")*+ ?(/?)>|)')
+_ODD_CELL = (b"", b"", b"")
 _ROW_R = re.compile(rb'<row r="(\d{1,7})"')
-_LETTERS, _DIGITS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"0123456789"
 
 
 def column_letters(col: int) -> str:
@@ -536,29 +644,36 @@ class _ExtentScanner:
 
     def _fast(self, body: bytes) -> bool:
         """Every cell is written `<c r="A1" …>` (as Excel and openpyxl do): the extent is the largest row and
-        column among cells with a value, found by C-speed searches instead of one Python step per cell."""
-        if b":c " in body or b":c>" in body or b"<c>" in body or b"<c/" in body:
-            return False  # prefixed or position-less cells: the careful path
-        if body.count(b"<c ") != body.count(b'<c r="'):
-            return False
-        rows = _ROW_R.findall(body)
-        if rows:
-            self.row = int(rows[-1])
-        valued = set(_FAST_REF.findall(body)) - set(_FAST_EMPTY.findall(body))
+        column among cells with a value, found by C-speed searches instead of one Python step per cell.
+
+        Every `<c` tag must be a plain tag of _FAST_CELL (`r` first, simple attributes whose values hold no `<`, so a
+        `>` inside a value is read as the parser reads it), which also tells a cell with a value from an empty
+        `<c …/>`. Anything else — another prefix, whitespace other than one space, an odd `r` — goes to the
+        careful path."""
+        if _FAST_PREFIXED.search(body):
+            return False  # prefixed cells: the careful path
+        cells = _FAST_CELL.findall(body)
+        if _ODD_CELL in cells:
+            return False  # <c>, <c/>, a line break before `r`, an odd `r` …: the careful path
+        valued = [cell for cell in cells if not cell[2]]
+        last_row = body.rfind(b'<row r="')
+        if last_row >= 0 and (m := _ROW_R.match(body, last_row)):
+            self.row = int(m.group(1))
         if not valued:
             return True
-        top_row = max(map(int, {ref.lstrip(_LETTERS) for ref in valued}))
-        top_col = max(map(_column_number, {ref.rstrip(_DIGITS) for ref in valued}))
+        letters, digits, _ = zip(*valued)
+        top_digits = max(set(digits), key=int)
+        top_letters = max(set(letters), key=lambda c: (len(c), c))
+        top_row, top_col = int(top_digits), _column_number(top_letters)
         if top_row > MAX_ROW or top_col > MAX_COL:
             raise _Refused(f"シートのセル位置（{column_letters(min(top_col, 99999))}{top_row}）が Excel の範囲を"
                            "超えています。壊れているか、改変されたファイルです。")
         if top_row > self.max_row:
-            cell = next(r for r in valued if r.lstrip(_LETTERS) == b"%d" % top_row)
-            self.max_row, self.row_cell = top_row, cell.decode()
+            at = digits.index(top_digits)
+            self.max_row, self.row_cell = top_row, (letters[at] + digits[at]).decode()
         if top_col > self.max_col:
-            letters = column_letters(top_col).encode()
-            cell = next(r for r in valued if r.rstrip(_DIGITS) == letters)
-            self.max_col, self.col_cell = top_col, cell.decode()
+            at = letters.index(top_letters)
+            self.max_col, self.col_cell = top_col, (letters[at] + digits[at]).decode()
         return True
 
     def _tag(self, kind: bytes, attrs: bytes) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from copy import copy
 
+from openpyxl.chart import BarChart
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -152,3 +153,17 @@ def page_a4(ws: Worksheet, *, landscape: bool = False, fit_width: bool = True, p
         ws.print_area = print_area
     if title_rows:
         ws.print_title_rows = title_rows
+
+
+def column_chart(title: str, y_title: str, num_format: str, width: float, height: float) -> BarChart:
+    """A plain column chart without legend, axes from zero; the data and categories are the caller's."""
+    chart = BarChart()
+    chart.type = "col"
+    chart.title = title
+    chart.y_axis.title = y_title
+    chart.y_axis.numFmt = num_format
+    chart.legend = None
+    chart.y_axis.scaling.min = 0
+    chart.x_axis.delete = chart.y_axis.delete = False  # openpyxl 3.1 hides both axes in Excel otherwise
+    chart.width, chart.height = width, height
+    return chart

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from openpyxl.chart import BarChart, Reference
+from openpyxl.chart import Reference
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
@@ -20,6 +20,7 @@ from ..findings import CODES
 from ..models import FISCAL_MONTHS
 from ..policy import Policy, RequirementRule
 from ..rules import kasan
+from ..wareki import fiscal_year_label
 from . import layout, styles
 from . import template_formulas as F
 from .template_settings import TECHNOLOGY, Lists
@@ -36,7 +37,18 @@ def _exp_range(col: str) -> str:
     return f"'{layout.S_EXPENSES}'!${col}${layout.EXPENSE_ROWS[0]}:${col}${layout.EXPENSE_ROWS[-1]}"
 
 
+def _amounts(col: str) -> str:
+    """The spending amounts of column `col` (計画額 C, 実績額 D) as the reader reads them (typed text included)."""
+    return F.num_value_range(layout.S_EXPENSES, col, layout.EXPENSE_ROWS[0], layout.EXPENSE_ROWS[-1])
+
+
+def _facility_number(key: str) -> str:
+    """A number cell of 施設情報 as the reader reads it (typed text included)."""
+    return F.num_value_ref(layout.S_FACILITY, layout.FIELD_BY_KEY[key].cell)
+
+
 EFF_FTE, EFF_TOK = _monthly_range(layout.COL_EFF_FTE), _monthly_range(layout.COL_EFF_TOKUTEI)
+INSTALLMENTS, FIRST_MONTH = _facility_number("payment.installments"), _facility_number("payment.first_month")
 PLAN, REPORT = tuple(layout.PHASE_VALUES)  # 計画書, 実績報告書
 
 
@@ -74,14 +86,14 @@ def annual_formula() -> str:
 
 def payment_formula(index: int) -> str:
     """Installment k (0-based) of N from the first month: floor(total ÷ N), the remainder on the last (Q1)."""
-    n, total = "KX_INSTALLMENTS", _c("annual")
-    k = f"({index}-MOD(KX_FIRST_MONTH-4,12))"
+    n, total = INSTALLMENTS, _c("annual")
+    k = f"({index}-MOD({FIRST_MONTH}-4,12))"
     return (f'=IF(OR({_c("monthly_errors")}>0,{_c("payment_invalid")}=1),"",IF(AND({k}>=0,{k}<{n}),'
             f'IF({k}={n}-1,{total}-INT({total}/{n})*({n}-1),INT({total}/{n})),0))')
 
 
 def payment_invalid_formula() -> str:
-    n, f = "KX_INSTALLMENTS", "KX_FIRST_MONTH"
+    n, f = INSTALLMENTS, FIRST_MONTH
     return (f"=IF(AND(ISNUMBER({f}),ISNUMBER({n})),IF(AND({f}>=1,{f}<=12,{f}=INT({f}),{n}>=1,{n}<=12,{n}=INT({n})),"
             f"IF({n}<=12-MOD({f}-4,12),0,1),1),1)")
 
@@ -89,12 +101,12 @@ def payment_invalid_formula() -> str:
 def _has_actual() -> str:
     """rules/engine: actual spending exists when a row with a known category has an actual amount."""
     canon = _exp_range(layout.EXP_COL_CANONICAL)
-    return f'SUMPRODUCT(({canon}<>"")*({canon}<>"不明")*ISNUMBER({_exp_range(layout.EXP_COL_ACTUAL)}))>0'
+    return f'SUMPRODUCT(({canon}<>"")*({canon}<>"不明")*ISNUMBER({_amounts(layout.EXP_COL_ACTUAL)}))>0'
 
 
 def _allowed_sum(col: str) -> str:
     """Allowed spending as the engine sums it: each line clamped to 0 … yen_max (policy), allowed categories only."""
-    amounts, allowed, cap = _exp_range(col), _exp_range(layout.EXP_COL_ALLOWED), F.setting("yen_max")
+    amounts, allowed, cap = _amounts(col), _exp_range(layout.EXP_COL_ALLOWED), F.setting("yen_max")
     return (f'=SUMIFS({amounts},{allowed},1,{amounts},">0",{amounts},"<="&{cap})'
             f'+{cap}*COUNTIFS({allowed},1,{amounts},">"&{cap})')
 
@@ -106,7 +118,7 @@ def build_calc(ws: Worksheet, monthly_ws: Worksheet, lists: Lists) -> None:
                 small=True)
     styles.header(ws, 3, {"B": "項目", "C": "値", "D": "説明"})
     phase_cell = F.facility("phase")
-    received = F.facility("received_yen")
+    received = _facility_number("received_yen")
     rows = {
         "target_sum": ("対象職員数（12か月の合計）", "=SUM(KX_TARGET_FTE)", "0.0#", "月別職員数シートの対象職員数の合計"),
         "average": ("対象職員数（月平均）", f'=IF({_c("monthly_errors")}>0,"",SUM(KX_TARGET_FTE)/KX_DIVISOR)',
@@ -114,15 +126,15 @@ def build_calc(ws: Worksheet, monthly_ws: Worksheet, lists: Lists) -> None:
         "annual": ("加算総額（年間）", annual_formula(), styles.YEN, "月平均 × 54,000円（1円未満が出たときは設定シートの処理）"),
         "monthly_rate": ("1人1か月当たりの額", "=KX_RATE_YEN/12", styles.YEN, "Q1: 12か月なら4,500円、6か月なら9,000円"),
         "phase": ("作成する書類", f'=IF(TRIM({phase_cell})<>"",TRIM({phase_cell}),IF(SUMPRODUCT(('
-                  f'{_exp_range(layout.EXP_COL_CATEGORY)}<>"")*ISNUMBER({_exp_range(layout.EXP_COL_ACTUAL)}))>0,'
+                  f'{_exp_range(layout.EXP_COL_CATEGORY)}<>"")*ISNUMBER({_amounts(layout.EXP_COL_ACTUAL)}))>0,'
                   f'"{REPORT}","{PLAN}"))', None, "施設情報の選択（空欄なら、経費の実績額があれば実績報告書）"),
         "payment_total": ("支払額の合計", f'=IF(COUNT(C{layout.CALC_PAYMENT_ROWS[0]}:C{layout.CALC_PAYMENT_ROWS[-1]})=0,'
                           f'"",SUM(C{layout.CALC_PAYMENT_ROWS[0]}:C{layout.CALC_PAYMENT_ROWS[-1]}))', styles.YEN,
                           "加算総額と一致します"),
-        "planned_total": ("経費の計画額（合計）", f"=SUM({_exp_range(layout.EXP_COL_PLANNED)})", styles.YEN, ""),
+        "planned_total": ("経費の計画額（合計）", f"=SUM({_amounts(layout.EXP_COL_PLANNED)})", styles.YEN, ""),
         "planned_allowed": ("うち対象経費（人件費・職場環境改善経費）", _allowed_sum(layout.EXP_COL_PLANNED), styles.YEN,
                             "別添1 2(3)イ"),
-        "actual_total": ("経費の実績額（合計）", f"=SUM({_exp_range(layout.EXP_COL_ACTUAL)})", styles.YEN, ""),
+        "actual_total": ("経費の実績額（合計）", f"=SUM({_amounts(layout.EXP_COL_ACTUAL)})", styles.YEN, ""),
         "actual_allowed": ("うち対象経費（実績）", _allowed_sum(layout.EXP_COL_ACTUAL), styles.YEN, ""),
         "received": ("受領額", f'=IF(ISNUMBER({received}),{received},{_c("annual")})', styles.YEN,
                      "施設情報の受領済みの額（空欄なら加算総額を受領したものとします）"),
@@ -168,21 +180,12 @@ def build_calc(ws: Worksheet, monthly_ws: Worksheet, lists: Lists) -> None:
         styles.result_cell(ws, f"B{row}", f'=IF(ISNUMBER(KX_FISCAL_YEAR),{F.wareki_month(year, f"A{row}")},"")',
                            fill=None)
         styles.result_cell(ws, f"C{row}", payment_formula(i), styles.YEN)
-        k = f"({i}-MOD(KX_FIRST_MONTH-4,12))"
-        styles.result_cell(ws, f"D{row}", f'=IF(C{row}="","",IF(AND({k}>=0,{k}<KX_INSTALLMENTS),"第"&({k}+1)&"回",""))',
+        k = f"({i}-MOD({FIRST_MONTH}-4,12))"
+        styles.result_cell(ws, f"D{row}", f'=IF(C{row}="","",IF(AND({k}>=0,{k}<{INSTALLMENTS}),"第"&({k}+1)&"回",""))',
                            fill=None)
-    chart = BarChart()
-    chart.type = "col"
-    chart.title = "月別の対象職員数（常勤換算）"
-    chart.y_axis.title = "人"
-    chart.y_axis.numFmt = "0.0"
-    chart.legend = None
-    chart.y_axis.scaling.min = 0
-    chart.x_axis.delete = False  # openpyxl 3.1 hides axes in Excel unless told otherwise
-    chart.y_axis.delete = False
+    chart = styles.column_chart("月別の対象職員数（常勤換算）", "人", "0.0", width=15, height=7.5)
     chart.add_data(Reference(monthly_ws, min_col=7, min_row=_M0, max_row=_M1), titles_from_data=False)
     chart.set_categories(Reference(monthly_ws, min_col=2, min_row=_M0, max_row=_M1))
-    chart.height, chart.width = 7.5, 15
     ws.add_chart(chart, "F3")
     styles.widths(ws, A=6, B=38, C=16, D=44)
     styles.protect(ws)
@@ -265,8 +268,13 @@ def checks(policy: Policy, catalog: Catalog, lists: Lists) -> list[Check]:
         Check("FACILITY_NUMBER_MISSING", "施設番号が入力されている", f'TRIM({fac("facility.number")})=""',
               _q("施設番号を入力してください（市区町村での照合に使います）。"),
               f"{layout.S_FACILITY}!{layout.FIELD_BY_KEY['facility.number'].cell}"),
+        Check("FY_BEFORE_START", "加算の対象年度（令和7年度以降）",
+              f"AND(ISNUMBER(KX_FISCAL_YEAR),KX_FISCAL_YEAR<{kasan.FIRST_FISCAL_YEAR})",
+              f'{F.fiscal_year_label()}&"は対象外です。この加算は{fiscal_year_label(kasan.FIRST_FISCAL_YEAR)}からです'
+              f'（別添1 2(2)）。年度（西暦）を確認してください。"',
+              f"{layout.S_FACILITY}!{layout.FIELD_BY_KEY['fiscal_year'].cell}"),
         Check("FY_RATE_UNCONFIRMED", "年度の単価が確定している",
-              f"AND(ISNUMBER(KX_FISCAL_YEAR),KX_FISCAL_YEAR<>2025,KX_RATE_YEN={kasan.RATE_R7_YEN})",
+              f"AND(ISNUMBER(KX_FISCAL_YEAR),KX_FISCAL_YEAR>{kasan.FIRST_FISCAL_YEAR},KX_RATE_YEN={kasan.RATE_R7_YEN})",
               _q("令和8年度以降の単価は国から示されていません（Q6）。54,000円で計算しています。市区町村の設定をご確認ください。"),
               f"{layout.S_FACILITY}!{layout.FIELD_BY_KEY['fiscal_year'].cell}"),
         Check("MONTH_MISSING", "12か月分の職員数が入力されている", f"12-COUNT({EFF_FTE})>0",
@@ -345,7 +353,7 @@ def _roster_checks(roster_on: str) -> list[Check]:
 
 def _expense_checks() -> list[Check]:
     canon = _exp_range(layout.EXP_COL_CANONICAL)
-    planned, actual = _exp_range(layout.EXP_COL_PLANNED), _exp_range(layout.EXP_COL_ACTUAL)
+    planned, actual = _amounts(layout.EXP_COL_PLANNED), _amounts(layout.EXP_COL_ACTUAL)
     known = f'({canon}<>"")*({canon}<>"不明")'
     cap = F.setting("yen_max")
     rows = f'SUMPRODUCT(--({canon}<>""))'
@@ -369,6 +377,16 @@ def _expense_checks() -> list[Check]:
               f'{F.calc("planned_allowed")}<N({F.calc("annual")}))',
               f'"対象経費の計画額 "&TEXT({F.calc("planned_allowed")},"#,##0")&"円 が加算総額 "&'
               f'TEXT(N({F.calc("annual")}),"#,##0")&"円 に届いていません。"', where),
+        Check("ACTUAL_MISSING", "実績報告書に経費の実績額がある",
+              f'AND({F.calc("phase")}="{REPORT}",{rows}>0,NOT({_has_actual()}))',
+              _q("実績報告書では経費の実績額を入力してください（支出がない行は 0 を入力）。"),
+              f"{layout.S_EXPENSES}!{layout.EXP_COL_ACTUAL}{layout.EXPENSE_ROWS[0]}"),
+        Check("RECEIVED_MISSING", "実績報告書に受領額が入力されている",
+              f'AND({F.calc("phase")}="{REPORT}",{F.calc("annual")}<>"",{_has_actual()},'
+              f'NOT(ISNUMBER({_facility_number("received_yen")})))',
+              f'"受領額が未入力のため、加算総額 "&TEXT(N({F.calc("annual")}),"#,##0")&"円 を受領したものとして返還見込額を'
+              f'計算しました。受領額を入力してください。"',
+              f"{layout.S_FACILITY}!{layout.FIELD_BY_KEY['received_yen'].cell}"),
         Check("REFUND_DUE", "返還見込額がない", f'AND(ISNUMBER({F.calc("refund")}),N({F.calc("refund")})>0)',
               f'"返還見込額 "&TEXT(N({F.calc("refund")}),"#,##0")&"円 があります（計算シート）。"',
               f"{layout.S_CALC}!{C['refund']}"),
@@ -380,7 +398,7 @@ def _expense_checks() -> list[Check]:
 
 
 def _payment_checks() -> list[Check]:
-    n, f = "KX_INSTALLMENTS", "KX_FIRST_MONTH"
+    n, f = INSTALLMENTS, FIRST_MONTH
     first_bad = f"IF(ISNUMBER({f}),OR({f}<1,{f}>12,{f}<>INT({f})),TRUE)"
     n_bad = f"IF(ISNUMBER({n}),OR({n}<1,{n}>12,{n}<>INT({n})),TRUE)"
     cell = layout.FIELD_BY_KEY

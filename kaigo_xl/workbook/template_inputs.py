@@ -13,7 +13,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..catalog import Catalog
-from ..models import FISCAL_MONTHS
+from ..models import FISCAL_MONTHS, Roster
 from ..rules import fte, kasan, spending
 from . import layout, styles
 from . import template_formulas as F
@@ -63,6 +63,8 @@ def build_facility(ws: Worksheet, lists: Lists) -> None:
                               formula2="DATE(2100,12,31)", prompt="提出日を 2026/4/15 のように入力してください"
                               "（和暦は右に表示されます）。", error="日付を 2026/4/15 のように入力してください。")
         ws.row_dimensions[row].height = 20
+    for key, kind in _NUMBER_FIELDS.items():
+        _number_helpers(ws, layout.S_FACILITY, layout.FIELD_BY_KEY[key].cell, kind)
     fy = layout.FIELD_BY_KEY["fiscal_year"].cell
     styles.text(ws, f"D{fy[1:]}", "=" + F.fiscal_year_label(), bold=True)
     sub = layout.FIELD_BY_KEY["submitted_on"].cell
@@ -74,6 +76,16 @@ def build_facility(ws: Worksheet, lists: Lists) -> None:
     styles.protect(ws)
     last = max(int(f.cell[1:]) for f in layout.FACILITY_FIELDS)
     styles.page_a4(ws, print_area=f"A1:D{last}")
+
+
+_NUMBER_FIELDS = {"payment.installments": "int", "payment.first_month": "int", "received_yen": "yen"}
+
+
+def _number_helpers(ws: Worksheet, sheet: str, cell: str, kind: str) -> None:
+    """Hidden cells that read a number typed as text as the reader does (template_formulas.num_helpers)."""
+    for ref, formula in F.num_helpers(sheet, cell, kind).items():
+        styles.result_cell(ws, ref, formula, fill=None)
+        ws.column_dimensions[ref.rstrip("0123456789")].hidden = True
 
 
 _PROMPTS = {
@@ -131,12 +143,15 @@ def build_monthly(ws: Worksheet, lists: Lists) -> None:
         # holds the same number as the engine's exact Decimal; FTEs never have ten decimals.
         styles.result_cell(ws, f"{layout.COL_ROSTER_FTE}{row}", f"=ROUND({r_sochi}+{r_tok},10)", styles.FTE)
         styles.result_cell(ws, f"{layout.COL_ROSTER_TOKUTEI}{row}", f"={r_tok}", styles.FTE)
-        c, d, e, f_ = (f"{col}{row}" for col in (layout.COL_FTE, layout.COL_TOKUTEI, layout.COL_ROSTER_FTE,
-                                                 layout.COL_ROSTER_TOKUTEI))
+        e, f_ = f"{layout.COL_ROSTER_FTE}{row}", f"{layout.COL_ROSTER_TOKUTEI}{row}"
+        for col in (layout.COL_FTE, layout.COL_TOKUTEI):
+            _number_helpers(ws, layout.S_MONTHLY, f"{col}{row}", "fte")
+        # the typed 職員数 and 特定施設 as numbers ("" when blank, text when the reader would refuse them)
+        c, d = (F.num_cells(layout.S_MONTHLY, f"{col}{row}")[-1] for col in (layout.COL_FTE, layout.COL_TOKUTEI))
         i, j = f"{layout.COL_EFF_FTE}{row}", f"{layout.COL_EFF_TOKUTEI}{row}"
         # I/J: the month as the reader hands it to the engine. A blank or unreadable 職員数, or an unreadable
         # 特定施設, leaves the month out (MONTH_MISSING); a blank 特定施設 is 0.
-        readable = f'AND(ISNUMBER({c}),OR(TRIM({d})="",ISNUMBER({d})))'
+        readable = f'AND(ISNUMBER({c}),OR({d}="",ISNUMBER({d})))'
         styles.result_cell(ws, i, f'=IF({roster_method},{e},IF(AND({direct_method},{readable}),{c},""))', fill=None)
         styles.result_cell(ws, j, f'=IF({i}="","",IF({roster_method},{f_},N({d})))', fill=None)
         styles.result_cell(ws, f"{layout.COL_TARGET}{row}",
@@ -144,7 +159,7 @@ def build_monthly(ws: Worksheet, lists: Lists) -> None:
                            styles.FTE, bold=True)
         styles.result_cell(
             ws, f"{layout.COL_MONTH_STATUS}{row}",
-            f'=IF({roster_method},"",IF(NOT({direct_method}),"勤務形態一覧に職員がいません",IF(TRIM({c})="","未入力",'
+            f'=IF({roster_method},"",IF(NOT({direct_method}),"勤務形態一覧に職員がいません",IF({c}="","未入力",'
             f'IF(NOT({readable}),"数値ではありません",IF(OR({c}<0,N({d})<0),"負の値です",IF({c}>{fte_max},"大きすぎます",'
             f'IF(N({d})>{c},"特定施設が全体を上回ります","")))))))', fill=None)
     _red_when_nonblank(ws, f"{layout.COL_MONTH_STATUS}{r0}:{layout.COL_MONTH_STATUS}{r1}",
@@ -156,7 +171,8 @@ def build_monthly(ws: Worksheet, lists: Lists) -> None:
     tr, ar = layout.MONTHLY_TOTAL_ROW, layout.MONTHLY_AVERAGE_ROW
     styles.text(ws, f"A{tr}", "合計", bold=True)
     for col in "CDEFG":
-        styles.result_cell(ws, f"{col}{tr}", f"=SUM({col}{r0}:{col}{r1})", styles.FTE, bold=col == "G")
+        cells = F.num_value_range(layout.S_MONTHLY, col, r0, r1) if col in "CD" else f"{col}{r0}:{col}{r1}"
+        styles.result_cell(ws, f"{col}{tr}", f"=SUM({cells})", styles.FTE, bold=col == "G")
     styles.text(ws, f"A{ar}", "月平均", bold=True)
     styles.result_cell(ws, f"D{ar}", '="（合計÷"&KX_DIVISOR&"）"', fill=None)
     styles.result_cell(ws, f"G{ar}", "=KX_AVERAGE_FTE", styles.AVERAGE, bold=True)
@@ -201,6 +217,9 @@ def _counted_formula(job: str) -> str:
     return f'=IF(AND(OR({",".join(parts)}),OR({valid})),"{layout.ROSTER_SHORT_MARK}","")'
 
 
+_DEFAULT_WEEK = int(Roster.model_fields["weekly_fulltime_hours"].default)  # 40
+
+
 def roster_fte_formula(sochi: str, tokutei: str, days: str, side: str) -> str:
     """One month's FTE of one side (措置 or 特定施設), exactly as kaigo_xl.rules.fte.month_fte.
 
@@ -229,7 +248,10 @@ def roster_fte_formula(sochi: str, tokutei: str, days: str, side: str) -> str:
     mine, mine_pos = (s, s_pos) if side == "sochi" else (t, t_pos)
     whole_count = f"SUMPRODUCT({counted}*{whole}*{one_side}*({mine}>0))"
     hours = f"SUMPRODUCT({counted}*(1-{whole}*{one_side})*{mine_pos})"
-    week = f"MAX(${layout.ROSTER_WEEKLY_HOURS_CELL[0]}${layout.ROSTER_WEEKLY_HOURS_CELL[1:]},{int(fte.MIN_WEEKLY_HOURS)})"
+    # the weekly hours as the reader reads them; blank, unreadable or not positive → the model's default (40)
+    v = F.num_cells(layout.S_ROSTER, layout.ROSTER_WEEKLY_HOURS_CELL)[-1]
+    v = f"${v.rstrip('0123456789')}${v[len(v.rstrip('0123456789')):]}"
+    week = (f"MAX(IF(ISNUMBER({v}),IF({v}>0,{v},{_DEFAULT_WEEK}),{_DEFAULT_WEEK}),{int(fte.MIN_WEEKLY_HOURS)})")
     return f"=(10*{whole_count}+INT({hours}*70/({week}*{days})))/10"
 
 
@@ -247,7 +269,8 @@ def build_roster(ws: Worksheet, lists: Lists) -> None:
     ws.merge_cells(f"A{wk[1:]}:B{wk[1:]}")
     ws.row_dimensions[int(wk[1:])].height = 28
     styles.input_cell(ws, wk, styles.HOURS)
-    ws[wk] = 40
+    ws[wk] = _DEFAULT_WEEK
+    _number_helpers(ws, layout.S_ROSTER, wk, "hours")
     styles.validation(ws, wk, kind="decimal", operator="between", formula1="1", formula2="168",
                       prompt="就業規則で定める常勤の週の勤務時間（例: 40）。32時間未満のときは32時間として計算します。",
                       error="週の時間数は1〜168の数で入力してください。")
@@ -403,6 +426,8 @@ def build_expenses(ws: Worksheet, lists: Lists) -> None:
         styles.input_cell(ws, f"{layout.EXP_COL_DESCRIPTION}{row}")
         styles.input_cell(ws, f"{layout.EXP_COL_PLANNED}{row}", styles.YEN)
         styles.input_cell(ws, f"{layout.EXP_COL_ACTUAL}{row}", styles.YEN)
+        for col in (layout.EXP_COL_PLANNED, layout.EXP_COL_ACTUAL):
+            _number_helpers(ws, layout.S_EXPENSES, f"{col}{row}", "yen")
         styles.result_cell(ws, f"{canon}{row}", "=" + category_of_formula(cat, lists), fill=None)
         styles.result_cell(ws, f"{allowed}{row}", f"=IF(OR({allowed_test.format(row=row)}),1,0)", fill=None)
         styles.result_cell(ws, f"{judge}{row}",
@@ -420,7 +445,8 @@ def build_expenses(ws: Worksheet, lists: Lists) -> None:
     tr = layout.EXPENSE_TOTAL_ROW
     styles.text(ws, f"B{tr}", "合計", bold=True)
     for col in (layout.EXP_COL_PLANNED, layout.EXP_COL_ACTUAL):
-        styles.result_cell(ws, f"{col}{tr}", f"=SUM({col}{r0}:{col}{r1})", styles.YEN, bold=True)
+        styles.result_cell(ws, f"{col}{tr}", f"=SUM({F.num_value_range(layout.S_EXPENSES, col, r0, r1)})", styles.YEN,
+                           bold=True)
     styles.text(ws, f"B{tr + 1}", "うち対象経費（人件費・職場環境改善経費）")
     styles.result_cell(ws, f"C{tr + 1}", f"={F.calc('planned_allowed')}", styles.YEN)
     styles.result_cell(ws, f"D{tr + 1}", f"={F.calc('actual_allowed')}", styles.YEN)
