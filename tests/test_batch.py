@@ -357,3 +357,18 @@ def test_worker_processes_give_the_same_results_as_one_process(returned):
     serial = read_books(found.books, returned, Policy(), jobs=1)
     parallel = read_books(found.books, returned, Policy(), jobs=2, serial_below=0)
     assert serial == parallel
+
+
+def test_a_results_report_adds_nothing_to_the_payment_budget(tmp_path):
+    from kaigo_xl.municipal.collect import read_book
+    from kaigo_xl.workbook.writer import write_workbook
+
+    data = sample_payload()
+    data["phase"] = "report"
+    for e in data["expenses"]:
+        e["actual_yen"] = e["planned_yen"]
+    book = tmp_path / "report.xlsx"
+    write_workbook(build_template(Policy(), "養護", 2025, FacilityInput.model_validate(data)), book)
+    result = read_book(book, tmp_path, Policy())
+    assert result.annual_yen == 472_500 and result.phase == "report"
+    assert result.payments == [0] * 12

@@ -527,3 +527,14 @@ def test_any_cell_content_gives_results_or_findings(changes, kind):
         findings = evaluate(inp, locate=locate, findings=findings).findings
     for f in findings:
         assert f.location.split("!")[0] in L.SHEET_ORDER, f
+
+
+def test_roster_hours_typed_as_text_are_an_error_because_excel_would_not_count_them(roster_book):
+    # The roster's SUMPRODUCT formulas skip text; reading 「160」 as 160 would make Python and Excel disagree.
+    col = L.roster_cols(4)[0]
+    ref = f"{openpyxl.utils.get_column_letter(col)}{L.ROSTER_FIRST_ROW}"
+    set_cells(roster_book, L.S_ROSTER, **{ref: "１６０"})
+    inp, findings, _ = read_workbook(roster_book)
+    bad = found(findings, "INPUT_INVALID")
+    assert [f.location for f in bad] == [f"{L.S_ROSTER}!{ref}"]
+    assert "半角の数値" in bad[0].message

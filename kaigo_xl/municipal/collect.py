@@ -162,8 +162,9 @@ def _fill(result: BookResult, ev) -> None:
     if ev.result is not None:
         result.average = (ev.result.average.numerator, ev.result.average.denominator)
         result.annual_yen = ev.result.annual_yen
-    for p in ev.payments:
-        result.payments[FISCAL_MONTHS.index(p.month)] += p.yen
+    if ev.phase == "plan":  # a results report settles what was paid; its schedule is no future payment
+        for p in ev.payments:
+            result.payments[FISCAL_MONTHS.index(p.month)] += p.yen
     result.requirements_ok = all(o.satisfied for o in ev.requirements) if ev.requirements else None
     result.planned_allowed_yen = ev.spending.planned_allowed_yen
     result.actual_allowed_yen = ev.spending.actual_allowed_yen if ev.spending.has_actual else None

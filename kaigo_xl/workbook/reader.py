@@ -126,8 +126,13 @@ class _Reader:
             "INPUT_NORMALISED", f"「{raw}」を {shown} として読みました（全角文字・空白・記号を読み替えました）。", loc))
 
     # -- kinds of cells --
-    def decimal(self, sh: _Sheet, ref: str, label: str, kind: str = "fte") -> Decimal | None | object:
-        """A number (FTE, hours, yen, …) as Decimal; None when blank."""
+    def decimal(self, sh: _Sheet, ref: str, label: str, kind: str = "fte",
+                text_ok: bool = True) -> Decimal | None | object:
+        """A number (FTE, hours, yen, …) as Decimal; None when blank.
+
+        `text_ok=False` where the template's formulas cannot read numbers typed as text (the roster's hour cells):
+        accepting them here would make Python and Excel disagree, so they are input errors on both sides.
+        """
         v, loc = sh.value(ref), sh.where(ref)
         if _blank(v):
             return None
@@ -139,6 +144,9 @@ class _Reader:
             if not math.isfinite(v):
                 return self.invalid(loc, f"{label}が数値として読めません。")
             return float_to_decimal(v)
+        if isinstance(v, str) and not text_ok:
+            return self.invalid(loc, f"{label}「{v.strip()}」が文字として入力されています。半角の数値で入力し直してください"
+                                "（文字の時間は Excel の計算に使われません）。")
         if isinstance(v, str):
             text = _number_text(v, kind)
             if text is None:
@@ -376,7 +384,8 @@ def _roster(r: _Reader, sh: _Sheet) -> dict:
                         "short_time": short is True, "sochi_hours": {}, "tokutei_hours": {}}
         for m in FISCAL_MONTHS:
             for key, col, what in (("sochi_hours", month_cols[m][0], "措置"), ("tokutei_hours", month_cols[m][1], "特定施設")):
-                hours = r.decimal(sh, f"{col_letter(col)}{row}", f"{who}の{m}月の勤務時間（{what}）", "hours")
+                hours = r.decimal(sh, f"{col_letter(col)}{row}", f"{who}の{m}月の勤務時間（{what}）", "hours",
+                                  text_ok=False)
                 if isinstance(hours, Decimal):
                     person[key][m] = hours
         if not job or not isinstance(pattern, str):
