@@ -538,3 +538,11 @@ def test_roster_hours_typed_as_text_are_an_error_because_excel_would_not_count_t
     bad = found(findings, "INPUT_INVALID")
     assert [f.location for f in bad] == [f"{L.S_ROSTER}!{ref}"]
     assert "半角の数値" in bad[0].message
+
+
+def test_the_collect_path_reads_the_same_as_a_full_check(book, roster_book):
+    # collect skips inflating sheets it never opens and the roster when 直接入力 is chosen: same input, same findings.
+    for path in (book, roster_book):
+        full, shallow = read_workbook(path), read_workbook(path, deep_check=False)
+        assert shallow[0] == full[0]
+        assert shallow[1] == full[1]

@@ -126,7 +126,7 @@ def read_book(path: Path, folder: Path, policy: Policy) -> BookResult:
 
     result = BookResult(file=relative(path, folder))
     try:
-        inp, findings, locate = read_workbook(path)
+        inp, findings, locate = read_workbook(path, deep_check=False)  # collect never opens the other sheets
         if inp is None:
             for f in findings:
                 result.add_finding(f.code, f.severity.value, f.message, f.location)

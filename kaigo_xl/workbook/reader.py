@@ -677,15 +677,26 @@ def defined_names(zf: zipfile.ZipFile) -> dict[str, str]:
     return names
 
 
-def read_workbook(path: Path) -> tuple[FacilityInput | None, list[Finding], Locate]:
+def _direct_entry(monthly: Grid | None) -> bool:
+    """The input-method cell says 直接入力 exactly (anything else, blank included, may need the roster)."""
+    row, col = _split_ref(L.INPUT_METHOD_CELL)
+    try:
+        value = monthly[row - 1][col - 1] if monthly else None
+    except IndexError:
+        return False
+    return value == L.INPUT_METHODS[0]
+
+
+def read_workbook(path: Path, *, deep_check: bool = True) -> tuple[FacilityInput | None, list[Finding], Locate]:
     """A filled workbook file → (input, findings, locate). Raises InputUnreadable (exit code 2) for files that are
-    not readable workbooks; the file is only read, never changed."""
+    not readable workbooks; the file is only read, never changed. `deep_check=False` skips inflating the sheets
+    this reader never opens (safety.preflight `deep`); callers that load the whole book afterwards keep the default."""
     from python_calamine import CalamineWorkbook
 
     from .safety import MAX_SHEET_CELLS, parser_errors, preflight
 
     path = Path(path)
-    checked = preflight(path, SHEETS_TO_READ)  # refuses damaged, hostile and absurdly wide books
+    checked = preflight(path, SHEETS_TO_READ, deep=deep_check)  # refuses damaged, hostile and absurdly wide books
     with parser_errors(path):
         names = checked.defined_names  # read from xl/workbook.xml by preflight: the zip is not opened twice
         version_at = _name_target(names.get("KX_TEMPLATE_VERSION", ""))
@@ -695,6 +706,8 @@ def read_workbook(path: Path) -> tuple[FacilityInput | None, list[Finding], Loca
             grids: dict[str, Grid] = {s: [] for s in book.sheet_names}  # every name, for renamed-sheet hints
             merged: dict[str, list[str]] = {}
             for sheet in wanted:
+                if sheet == L.S_ROSTER and _direct_entry(grids.get(L.S_MONTHLY)):
+                    continue  # 直接入力 chosen: the roster is never looked at, so it is not parsed either
                 extent = checked.sheets.get(sheet)
                 if sheet in grids and (extent is None or extent.cells <= MAX_SHEET_CELLS):
                     values = book.get_sheet_by_name(sheet)

@@ -120,16 +120,19 @@ class SheetExtents(Mapping[str, SheetExtent]):
         return f"SheetExtents({self._scanned!r}, not yet scanned: {[s for s in self._order if s not in self._scanned]})"
 
 
-def preflight(path: Path, sheets: Iterable[str] | None = None) -> Preflight:
+def preflight(path: Path, sheets: Iterable[str] | None = None, *, deep: bool = True) -> Preflight:
     """Raise InputUnreadable when `path` is not a readable, sane .xlsx/.xlsm workbook.
 
     `sheets` limits the used-range check to the sheets a reader will open (default: every sheet).
+    `deep=False` (for readers that only ever open `sheets`, such as `kaigo-xl collect`) also leaves the other sheets'
+    parts uninflated: no parser will touch them, and their declared sizes were still checked in the zip directory.
+    Anything that later loads the whole book (openpyxl in `kaigo-xl forms`) must use the default.
     Reads the file once (a bounded piece at a time); never builds a parser's tree of a sheet. The result carries
     the book's global defined names, so a reader need not open the zip again for them.
     """
     path = Path(path)
     with _refusals(path):
-        return _preflight(path, None if sheets is None else set(sheets))
+        return _preflight(path, None if sheets is None else set(sheets), deep)
 
 
 @contextlib.contextmanager
@@ -144,7 +147,7 @@ def _refusals(path: Path) -> Iterator[None]:
         raise InputUnreadable(f"{path}: 読み込めません（{exc.strerror or exc}）。") from None
 
 
-def _preflight(path: Path, wanted: set[str] | None) -> Preflight:
+def _preflight(path: Path, wanted: set[str] | None, deep: bool = True) -> Preflight:
     if path.is_dir():
         raise _Refused("フォルダーです。ファイルを指定してください。")
     if not path.exists():
@@ -172,7 +175,7 @@ def _preflight(path: Path, wanted: set[str] | None) -> Preflight:
         package = _Package(fh, {i.filename: i for i in infos})
         macro = _check_package(package)
         sheet_parts, book_names = _sheet_parts(package)
-        extents, later = _scan_parts(package, infos, sheet_parts, wanted)
+        extents, later = _scan_parts(package, infos, sheet_parts, wanted, deep)
     for name, ext in extents.items():
         if ext.cells > MAX_SHEET_CELLS:
             raise _Refused(_too_wide(name, ext))
@@ -409,7 +412,8 @@ def _normalise(part: str) -> str:
 # ---- inflating every part as a stream ----
 
 def _scan_parts(package: _Package, infos: list[zipfile.ZipInfo], sheet_parts: dict[str, str],
-                wanted: set[str] | None) -> tuple[dict[str, SheetExtent], dict[str, list[zipfile.ZipInfo]]]:
+                wanted: set[str] | None, deep: bool = True,
+                ) -> tuple[dict[str, SheetExtent], dict[str, list[zipfile.ZipInfo]]]:
     """Inflate and check every part (sizes, CRC, XML prolog); scan the used range of the wanted sheets. Returns
     those extents, and the parts of the other sheets, to be scanned only if someone asks (SheetExtents)."""
     extents: dict[str, SheetExtent] = {}
@@ -421,6 +425,8 @@ def _scan_parts(package: _Package, infos: list[zipfile.ZipInfo], sheet_parts: di
         sheet = sheet_parts.get(info.filename)
         if sheet is not None and wanted is not None and sheet not in wanted:
             later.setdefault(sheet, []).append(info)
+            if not deep:
+                continue  # never parsed by this reader: inflated only if someone asks for its extent
         scanner = _ExtentScanner() if sheet is not None and sheet not in later else None
         prolog = _PrologCheck(f"{info.filename}（シート「{sheet}」）" if sheet is not None else info.filename)
         for chunk in _inflate(package.fh, info):
