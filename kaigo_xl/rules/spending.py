@@ -11,7 +11,7 @@ from ..models import ExpenseCategory
 ALLOWED = frozenset({ExpenseCategory.PERSONNEL, ExpenseCategory.WORKPLACE})
 
 # Words people write for the same categories; anything else is an unknown category.
-_SYNONYMS = {
+SYNONYMS = {
     "人件費": ExpenseCategory.PERSONNEL,
     "賃金改善": ExpenseCategory.PERSONNEL,
     "職場環境改善経費": ExpenseCategory.WORKPLACE,
@@ -30,7 +30,7 @@ TECHNOLOGY_ADVICE = (
 
 
 def category_of(text: str) -> ExpenseCategory | None:
-    return _SYNONYMS.get(text.strip())
+    return SYNONYMS.get(text.strip())
 
 
 def is_allowed(category: ExpenseCategory) -> bool:

@@ -56,8 +56,8 @@ def _lists(catalog: Catalog) -> tuple[ListColumn, ...]:
         ListColumn("code_text", "内容", tuple(catalog.text(c) for c in codes + tuple(catalog.aliases))),
         ListColumn("code_category", "区分", tuple(catalog.category_names[catalog.items[c].category] for c in codes)
                    + tuple("（ア）（イ）（ウ）" for _ in catalog.aliases)),
-        ListColumn("synonym", "経費区分の読み替え", tuple(spending._SYNONYMS)),
-        ListColumn("synonym_to", "読み替え後", tuple(v.value for v in spending._SYNONYMS.values())),
+        ListColumn("synonym", "経費区分の読み替え", tuple(spending.SYNONYMS)),
+        ListColumn("synonym_to", "読み替え後", tuple(v.value for v in spending.SYNONYMS.values())),
         ListColumn("holiday", "祝日（4/30〜5/10）", _deadline_holidays()),
     )
 
