@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: demo test lint bench workbooks serve system-deps clean
+.PHONY: demo test test-fast lint bench workbooks serve system-deps clean
 
 $(STAMP): pyproject.toml
 	@bash scripts/ensure-python.sh "$(PYTHON)"
@@ -19,11 +19,18 @@ demo: $(STAMP)
 	@bash scripts/system-deps.sh --optional
 	$(BIN)/kaigo-xl demo --out out/demo
 
-test: $(STAMP) system-deps
-	$(BIN)/python -m pytest
+# The README's test command: lint (ruff, mypy, import contracts), then every test on both cores.
+test: $(STAMP) system-deps lint
+	$(BIN)/python -m pytest -n 2
+
+# The edit loop: no LibreOffice, nothing marked slow (under a minute on 2 cores).
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -n 2 -m "not slow and not libreoffice" -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check kaigo_xl tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py

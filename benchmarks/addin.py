@@ -21,12 +21,12 @@ from pathlib import Path
 
 import xlwings as xw
 from fastapi.testclient import TestClient
+from support.payload import book_payload_from_xlsx, function_call_body
 
 import kaigo_xl.excel.server as server
 from kaigo_xl.demo import sample_payload
 from kaigo_xl.excel import functions as kf
 from kaigo_xl.excel import scripts
-from kaigo_xl.excel.payload import book_payload_from_xlsx, function_call_body
 from kaigo_xl.models import FacilityInput
 from kaigo_xl.policy import Policy
 from kaigo_xl.workbook.template import build_template

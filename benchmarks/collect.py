@@ -6,7 +6,7 @@
 
 The books are made once and cached (a temp folder keyed by the template's bytes): one filled book per facility
 type is built with openpyxl, and the variants (number, name, monthly FTEs, payment plan; every 25th book with an
-input error) are written by patching those cells in the sheet XML (kaigo_xl.municipal.cellpatch).
+input error) are written by patching those cells in the sheet XML (kaigo_xl.xlsx.cellpatch).
 
 Each measurement runs in a fresh process, so peak memory (ru_maxrss) is its own: the main process, and the largest
 worker (RUSAGE_CHILDREN). collect = the whole command (scan, read + compute on every core, summary workbook);
@@ -35,10 +35,10 @@ HERE = Path(__file__).resolve()
 def _prototypes():
     from kaigo_xl.demo import sample_payload
     from kaigo_xl.models import FacilityInput
-    from kaigo_xl.municipal.cellpatch import BookPatcher
     from kaigo_xl.policy import Policy
     from kaigo_xl.workbook.template import build_template
-    from kaigo_xl.workbook.writer import workbook_bytes
+    from kaigo_xl.xlsx.cellpatch import BookPatcher
+    from kaigo_xl.xlsx.save import workbook_bytes
 
     payload = sample_payload()
     payload["expenses"][0]["planned_yen"] = 50_000_000  # always covers the 加算総額
@@ -120,7 +120,7 @@ def measure_collect(folder: Path) -> dict:
     import io
     from argparse import Namespace
 
-    from kaigo_xl.batch import cli_collect
+    from kaigo_xl.commands.batch import cmd_collect as cli_collect
 
     with tempfile.TemporaryDirectory() as tmp:
         args = Namespace(folder=folder, out=Path(tmp) / "summary.xlsx", csv=None, json=True, policy=None)
@@ -168,8 +168,9 @@ def measure_stages(folder: Path, sample: int) -> dict:
 
     from kaigo_xl.engine import evaluate
     from kaigo_xl.policy import Policy
-    from kaigo_xl.workbook.reader import SHEETS_TO_READ, defined_names, read_grids, read_workbook
-    from kaigo_xl.workbook.safety import preflight
+    from kaigo_xl.workbook.reader import SHEETS_TO_READ, read_grids, read_workbook
+    from kaigo_xl.xlsx.package import book_index
+    from kaigo_xl.xlsx.preflight import preflight
 
     books = sorted(folder.glob("*.xlsx"))[:sample]
     t: dict[str, float] = dict.fromkeys(["preflight", "calamine", "read_grids", "evaluate", "read_workbook"], 0.0)
@@ -178,7 +179,7 @@ def measure_stages(folder: Path, sample: int) -> dict:
         preflight(path, SHEETS_TO_READ)
         b = time.perf_counter()
         with zipfile.ZipFile(path) as zf:
-            names = defined_names(zf)
+            names = book_index(zf).defined_names
         book = CalamineWorkbook.from_path(str(path))
         grids = {s: [] for s in book.sheet_names}
         for s in SHEETS_TO_READ:

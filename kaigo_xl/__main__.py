@@ -1,5 +1,5 @@
 import sys
 
-from .cli import main
+from kaigo_xl.commands import main
 
 sys.exit(main())

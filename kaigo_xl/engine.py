@@ -12,12 +12,12 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
-from .catalog import Catalog, default_catalog
-from .findings import Finding, finding, has_errors
-from .models import FISCAL_MONTHS, ExpenseCategory, FacilityInput, MonthlyStaffing, Status
-from .policy import Policy
-from .rules import deadlines, fte, kasan, payments, requirements, settlement, spending
-from .wareki import fiscal_year_label, wareki_date, wareki_month
+from kaigo_xl.catalog import Catalog, default_catalog
+from kaigo_xl.findings import Finding, finding, has_errors
+from kaigo_xl.models import FISCAL_MONTHS, ExpenseCategory, FacilityInput, MonthlyStaffing, Status
+from kaigo_xl.policy import Policy
+from kaigo_xl.rules import deadlines, fte, kasan, payments, requirements, settlement, spending
+from kaigo_xl.wareki import fiscal_year_label, wareki_date, wareki_month
 
 Locate = Callable[[str], str]
 
@@ -168,16 +168,41 @@ def _monthly_from_roster(inp: FacilityInput, locate: Locate, out: list[Finding])
 
 def _kasan(inp: FacilityInput, monthly: list[MonthlyStaffing], policy: Policy, locate: Locate,
            out: list[Finding]) -> kasan.KasanResult | None:
+    """対象職員数 month by month and 加算総額 (別添1 2(2)); None while a month has an error (no total is shown)."""
     before = len(out)
-    by_month: dict[int, tuple[int, MonthlyStaffing]] = {}
-    designated = inp.facility.tokutei_designated
+    by_month = _checked_months(inp, monthly, policy, locate, out)
+    missing = [m for m in FISCAL_MONTHS if m not in by_month]
+    if missing:
+        out.append(finding("MONTH_MISSING",
+                           f"{'・'.join(f'{m}月' for m in missing)}の職員数がありません。12か月分を入力してください"
+                           "（職員がいない月は 0 を入力）。", locate("monthly")))
+    if any(f.severity == "error" for f in out[before:]):
+        return None
+    targets = [kasan.target_fte(by_month[m].fte, by_month[m].tokutei_fte) for m in FISCAL_MONTHS]
+    result = kasan.compute(targets, policy.rate_yen, policy.divisor, policy.yen_rounding)
+    zero = [m for m, t in zip(FISCAL_MONTHS, targets) if t == 0]
+    if len(zero) == 12:
+        out.append(finding("NO_TARGET_STAFF", "対象職員数が12か月とも0のため、加算総額は0円です。", locate("monthly")))
+    elif zero:
+        out.append(finding("MONTH_ZERO", f"{'・'.join(f'{m}月' for m in zero)}の対象職員数は0です"
+                           f"（月平均は{policy.divisor}で割ります）。", locate("monthly")))
+    if result.rounded:
+        out.append(finding("YEN_ROUNDED", "常勤換算数に小数第2位以下があるため、加算総額の1円未満を"
+                           f"{_ROUNDING_LABEL[policy.yen_rounding]}しました。", locate("monthly")))
+    return result
+
+
+def _checked_months(inp: FacilityInput, monthly: list[MonthlyStaffing], policy: Policy, locate: Locate,
+                    out: list[Finding]) -> dict[int, MonthlyStaffing]:
+    """Each month once, its figures checked (negative, too large, 特定施設 above the total, not designated)."""
+    by_month: dict[int, MonthlyStaffing] = {}
     undesignated: list[int] = []  # months with 特定施設 staff although the facility says it is not designated
     for i, row in enumerate(monthly):
         label = f"{row.month}月"
         if row.month in by_month:
             out.append(finding("MONTH_DUPLICATE", f"{label}が二度入力されています。", locate(f"monthly[{i}].month")))
             continue
-        by_month[row.month] = (i, row)
+        by_month[row.month] = row
         if row.fte < 0:
             out.append(finding("FTE_NEGATIVE", f"{label}の職員数（常勤換算）{row.fte} が負の値です。", locate(f"monthly[{i}].fte")))
         elif row.fte > policy.fte_max:
@@ -191,32 +216,14 @@ def _kasan(inp: FacilityInput, monthly: list[MonthlyStaffing], policy: Policy, l
             out.append(finding("TOKUTEI_EXCEEDS_FTE",
                                f"{label}の特定施設担当職員数 {row.tokutei_fte} が職員数 {row.fte} を上回っています。",
                                locate(f"monthly[{i}].tokutei_fte")))
-        if row.tokutei_fte > 0 and designated is False:
+        if row.tokutei_fte > 0 and inp.facility.tokutei_designated is False:
             undesignated.append(i)
     if undesignated:
         months = "・".join(f"{monthly[i].month}月" for i in undesignated)
         out.append(finding("TOKUTEI_NOT_DESIGNATED",
                            f"{months}に特定施設担当職員数がありますが、施設情報では特定施設の指定「なし」です。",
                            locate(f"monthly[{undesignated[0]}].tokutei_fte")))
-    missing = [m for m in FISCAL_MONTHS if m not in by_month]
-    if missing:
-        out.append(finding("MONTH_MISSING",
-                           f"{'・'.join(f'{m}月' for m in missing)}の職員数がありません。12か月分を入力してください"
-                           "（職員がいない月は 0 を入力）。", locate("monthly")))
-    if len(out) > before and any(f.severity == "error" for f in out[before:]):
-        return None
-    targets = [kasan.target_fte(by_month[m][1].fte, by_month[m][1].tokutei_fte) for m in FISCAL_MONTHS]
-    result = kasan.compute(targets, policy.rate_yen, policy.divisor, policy.yen_rounding)
-    zero = [m for m, t in zip(FISCAL_MONTHS, targets) if t == 0]
-    if len(zero) == 12:
-        out.append(finding("NO_TARGET_STAFF", "対象職員数が12か月とも0のため、加算総額は0円です。", locate("monthly")))
-    elif zero:
-        out.append(finding("MONTH_ZERO", f"{'・'.join(f'{m}月' for m in zero)}の対象職員数は0です"
-                           f"（月平均は{policy.divisor}で割ります）。", locate("monthly")))
-    if result.rounded:
-        out.append(finding("YEN_ROUNDED", "常勤換算数に小数第2位以下があるため、加算総額の1円未満を"
-                           f"{_ROUNDING_LABEL[policy.yen_rounding]}しました。", locate("monthly")))
-    return result
+    return by_month
 
 
 _ROUNDING_LABEL = {"floor": "切り捨て", "half_up": "四捨五入", "ceiling": "切り上げ"}

@@ -6,9 +6,11 @@ declared in CODES, so a test can prove each one is produced somewhere.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from enum import StrEnum
+from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 
 class Severity(StrEnum):
@@ -96,3 +98,55 @@ def has_errors(findings: list[Finding]) -> bool:
 
 def count(findings: list[Finding], severity: Severity) -> int:
     return sum(1 for f in findings if f.severity is severity)
+
+
+# ---- pydantic's validation errors, said in Japanese at a JSON path (or, through `locate`, a cell) ----
+
+def json_path(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+_MESSAGES = {
+    "missing": "必須の項目がありません",
+    "extra_forbidden": "この項目は使えません（項目名の誤りではありませんか）",
+    "decimal_parsing": "数値として読めません",
+    "decimal_type": "数値を入力してください",
+    "int_parsing": "整数として読めません",
+    "int_type": "整数を入力してください",
+    "int_from_float": "円単位の整数を入力してください（小数は使えません）",
+    "float_parsing": "数値として読めません",
+    "bool_parsing": "true か false を入力してください",
+    "string_type": "文字列を入力してください",
+    "enum": "選択肢以外の値です",
+    "literal_error": "選択肢以外の値です",
+    "greater_than_equal": "値が小さすぎます",
+    "greater_than": "値が小さすぎます",
+    "less_than_equal": "値が大きすぎます",
+    "less_than": "値が大きすぎます",
+    "model_type": "形式が正しくありません",
+    "list_type": "一覧（配列）で入力してください",
+    "dict_type": "項目のまとまり（オブジェクト）で入力してください",
+    "decimal_not_finite": "有限の数値を入力してください",
+}
+
+
+def error_message(err: Mapping[str, Any]) -> str:
+    """One pydantic error in Japanese: 「abc」: 数値として読めません。"""
+    base = _MESSAGES.get(err["type"], "値が正しくありません")
+    ctx = err.get("ctx") or {}
+    if "expected" in ctx:
+        base += f"（{ctx['expected']}）"
+    elif "ge" in ctx or "gt" in ctx:
+        base += f"（{ctx.get('ge', ctx.get('gt'))} {'以上' if 'ge' in ctx else 'より大きい値'}）"
+    elif "le" in ctx:
+        base += f"（{ctx['le']} 以下）"
+    given = err.get("input")
+    shown = "" if err["type"] == "missing" or isinstance(given, dict | list) else f"「{given}」: "
+    return f"{shown}{base}。"
+
+
+def validation_findings(exc: ValidationError, locate: Callable[[tuple], str] = json_path) -> list[Finding]:
+    return [finding("INPUT_INVALID", error_message(err), locate(tuple(err["loc"]))) for err in exc.errors()]

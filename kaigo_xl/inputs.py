@@ -12,64 +12,11 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from .findings import Finding, finding
-from .models import FacilityInput
+from kaigo_xl.errors import InputUnreadable
+from kaigo_xl.findings import Finding, json_path, validation_findings
+from kaigo_xl.models import FacilityInput
 
 MAX_JSON_BYTES = 10 * 1024 * 1024
-
-
-class InputUnreadable(Exception):
-    """The file cannot be read; the message is Japanese and names the file."""
-
-
-def json_path(loc: tuple) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-_MESSAGES = {
-    "missing": "必須の項目がありません",
-    "extra_forbidden": "この項目は使えません（項目名の誤りではありませんか）",
-    "decimal_parsing": "数値として読めません",
-    "decimal_type": "数値を入力してください",
-    "int_parsing": "整数として読めません",
-    "int_type": "整数を入力してください",
-    "int_from_float": "円単位の整数を入力してください（小数は使えません）",
-    "float_parsing": "数値として読めません",
-    "bool_parsing": "true か false を入力してください",
-    "string_type": "文字列を入力してください",
-    "enum": "選択肢以外の値です",
-    "literal_error": "選択肢以外の値です",
-    "greater_than_equal": "値が小さすぎます",
-    "greater_than": "値が小さすぎます",
-    "less_than_equal": "値が大きすぎます",
-    "less_than": "値が大きすぎます",
-    "model_type": "形式が正しくありません",
-    "list_type": "一覧（配列）で入力してください",
-    "dict_type": "項目のまとまり（オブジェクト）で入力してください",
-    "decimal_not_finite": "有限の数値を入力してください",
-}
-
-
-def error_message(err: dict) -> str:
-    """One pydantic error in Japanese: 「abc」: 数値として読めません。"""
-    base = _MESSAGES.get(err["type"], "値が正しくありません")
-    ctx = err.get("ctx") or {}
-    if "expected" in ctx:
-        base += f"（{ctx['expected']}）"
-    elif "ge" in ctx or "gt" in ctx:
-        base += f"（{ctx.get('ge', ctx.get('gt'))} {'以上' if 'ge' in ctx else 'より大きい値'}）"
-    elif "le" in ctx:
-        base += f"（{ctx['le']} 以下）"
-    given = err.get("input")
-    shown = "" if err["type"] == "missing" or isinstance(given, dict | list) else f"「{given}」: "
-    return f"{shown}{base}。"
-
-
-def validation_findings(exc: ValidationError, locate=json_path) -> list[Finding]:
-    return [finding("INPUT_INVALID", error_message(err), locate(tuple(err["loc"]))) for err in exc.errors()]
 
 
 def parse_payload(data: object, locate=json_path) -> tuple[FacilityInput | None, list[Finding]]:

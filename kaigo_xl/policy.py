@@ -13,6 +13,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from kaigo_xl.errors import PolicyError
+from kaigo_xl.findings import error_message
+
 
 class RequirementRule(BaseModel):
     """At least `min_count` of `items` (codes such as ア or ⑰), or of a 区分's items when `category` is set."""
@@ -54,10 +57,6 @@ class Policy(BaseModel):
     mayor_title: str = Field(default="市町村長", description="宛先の職名（例: 〇〇市長）")
 
 
-class PolicyError(Exception):
-    """A policy file that cannot be used; the message is Japanese and names the file."""
-
-
 def load_policy(path: Path | None) -> Policy:
     if path is None:
         return Policy()
@@ -71,8 +70,6 @@ def load_policy(path: Path | None) -> Policy:
     try:
         return Policy.model_validate(data)
     except ValidationError as exc:
-        from .inputs import error_message
-
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         raise PolicyError(f"設定ファイル {path} の「{where}」が正しくありません（{error_message(first)}）") from None

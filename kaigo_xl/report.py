@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from fractions import Fraction
 
-from .engine import Evaluation, month_labels
-from .findings import Finding, Severity, count
-from .rules.kasan import display_average
-from .wareki import fiscal_year_label, wareki_date
-
-
-def _num(value: Decimal | Fraction, places: int = 6) -> float | int:
-    """An FTE as a JSON number: exact for inputs with few decimals, 6 decimals for a repeating average."""
-    d = Decimal(value.numerator) / Decimal(value.denominator) if isinstance(value, Fraction) else Decimal(value)
-    d = d.quantize(Decimal(1).scaleb(-places)).normalize()
-    return int(d) if d == d.to_integral_value() else float(d)
+from kaigo_xl.engine import Evaluation, month_labels
+from kaigo_xl.findings import Finding, Severity, count
+from kaigo_xl.numbers import json_number
+from kaigo_xl.rules.kasan import display_average
+from kaigo_xl.wareki import fiscal_year_label, wareki_date
 
 
 def findings_json(findings: list[Finding]) -> list[dict]:
@@ -29,8 +22,8 @@ def to_json(ev: Evaluation) -> dict:
                      "number": ev.input.facility.number, "municipality": ev.input.facility.municipality},
         "fiscal_year": ev.input.fiscal_year,
         "phase": ev.phase,
-        "monthly_target_fte": [_num(t) for t in r.monthly_targets] if r else None,
-        "average_fte": _num(r.average) if r else None,
+        "monthly_target_fte": [json_number(t) for t in r.monthly_targets] if r else None,
+        "average_fte": json_number(r.average) if r else None,
         "annual_yen": r.annual_yen if r else None,
         "payments": [{"month": p.label, "yen": p.yen} for p in ev.payments],
         "requirements": [{"label": o.label, "category": o.category, "satisfied": o.satisfied,

@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 import pytest
-from conftest import payload, run
+from support.builders import payload, run
 
 from kaigo_xl.findings import CODES
 

@@ -3,9 +3,9 @@
 from dataclasses import fields
 from decimal import Decimal
 
-from conftest import payload, run
 from hypothesis import given
 from hypothesis import strategies as st
+from support.builders import payload, run
 
 from kaigo_xl.rules.payments import schedule, split
 

@@ -33,7 +33,7 @@ def ensure_license_env() -> None:
         engine = xw.Engine(impl=impl)
         if engine.name not in names:
             xw.engines.add(engine)
-    xw.__pro__ = True
+    xw.__pro__ = True  # type: ignore[attr-defined]  # xlwings sets it itself when licensed at import
 
 
 ensure_license_env()

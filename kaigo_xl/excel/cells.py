@@ -92,7 +92,7 @@ def exact_average(value: Decimal, divisor: int = 12, max_decimals: int = 3) -> F
     """
     exact = Fraction(value)
     near = exact.limit_denominator(divisor * 10**max_decimals)
-    return near if abs(near - exact) <= Fraction(1, 10**9) * max(1, abs(exact)) else exact
+    return near if abs(near - exact) <= Fraction(1, 10**9) * max(Fraction(1), abs(exact)) else exact
 
 
 def flatten(rng: object) -> list[object]:

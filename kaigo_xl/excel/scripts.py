@@ -22,13 +22,13 @@ import xlwings as xw
 from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter
 from xlwings.server import script
 
-from ..engine import Evaluation, evaluate
-from ..findings import Finding, Severity, count, has_errors
-from ..models import FISCAL_MONTHS
-from ..rules.kasan import display_average
-from ..wareki import fiscal_year_label, wareki_month
-from ..workbook import layout
-from . import context
+from kaigo_xl.engine import Evaluation, evaluate
+from kaigo_xl.excel import context
+from kaigo_xl.findings import Finding, Severity, count, has_errors
+from kaigo_xl.numbers import cell_number
+from kaigo_xl.rules.kasan import display_average
+from kaigo_xl.wareki import fiscal_year_label, wareki_month
+from kaigo_xl.workbook import layout
 
 RESULT_SHEET = "チェック結果"
 PAYMENT_SHEET = "支払予定表"
@@ -83,14 +83,14 @@ def _rc(ref: str) -> tuple[int, int]:
 
 def _defined_names(book: xw.Book) -> dict[str, str]:
     try:
-        return {n.name: n.refers_to for n in book.names}
-    except Exception:  # noqa: BLE001 - names are a hint to the reader; a book without them still reads
+        return {n.name: n.refers_to or "" for n in book.names}
+    except Exception:
         return {}
 
 
 def evaluate_book(book: xw.Book, phase: str | None = None) -> tuple[Evaluation | None, list[Finding]]:
     """Read the open workbook and evaluate it; `phase` forces 計画 ("plan") or 実績 ("report")."""
-    from ..workbook.reader import read_grids  # imported late: the reader is optional for the functions
+    from kaigo_xl.workbook.reader import read_grids  # imported late: the reader is optional for the functions
 
     inp, findings, locate = read_grids(read_book(book), book.name, _defined_names(book))
     if inp is None:
@@ -117,10 +117,8 @@ def _xl(value: Any) -> Any:
     """A value for a cell: Decimals and fractions as numbers (money stays int), dates as datetimes."""
     if isinstance(value, bool) or value is None or isinstance(value, int | float | str):
         return value
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, Fraction):
-        return value.numerator if value.denominator == 1 else value.numerator / value.denominator
+    if isinstance(value, Decimal | Fraction):
+        return cell_number(value)
     if isinstance(value, dt.datetime):
         return value
     if isinstance(value, dt.date):
@@ -131,21 +129,7 @@ def _xl(value: Any) -> Any:
 @cache
 def input_cells() -> frozenset[tuple[str, str]]:
     """Every yellow input cell of layout.py: the only cells 入力チェック colours (and gives back their yellow)."""
-    cells = {(layout.S_FACILITY, f.cell) for f in layout.FACILITY_FIELDS}
-    cells.add((layout.S_MONTHLY, layout.INPUT_METHOD_CELL))
-    cells |= {(layout.S_MONTHLY, f"{c}{r}") for r in layout.MONTHLY_ROWS for c in (layout.COL_FTE, layout.COL_TOKUTEI)}
-    cells.add((layout.S_ROSTER, layout.ROSTER_WEEKLY_HOURS_CELL))
-    roster_cols = [layout.ROSTER_COL_NAME, layout.ROSTER_COL_JOB, layout.ROSTER_COL_PATTERN, layout.ROSTER_COL_SHORT]
-    roster_cols += [get_column_letter(c) for m in FISCAL_MONTHS for c in layout.roster_cols(m)]
-    cells |= {(layout.S_ROSTER, f"{c}{r}") for r in layout.ROSTER_ROWS for c in roster_cols}
-    cells |= {(layout.S_INITIATIVES, f"{c}{r}") for r in layout.INITIATIVE_FIXED_ROWS.values()
-              for c in (layout.INI_COL_STATUS, layout.INI_COL_DETAIL)}
-    cells |= {(layout.S_INITIATIVES, f"{c}{r}") for r in layout.INITIATIVE_EXTRA_ROWS
-              for c in (layout.INI_COL_CODE, layout.INI_COL_STATUS, layout.INI_COL_DETAIL)}
-    cells |= {(layout.S_EXPENSES, f"{c}{r}") for r in layout.EXPENSE_ROWS
-              for c in (layout.EXP_COL_CATEGORY, layout.EXP_COL_DESCRIPTION, layout.EXP_COL_PLANNED,
-                        layout.EXP_COL_ACTUAL)}
-    return frozenset(cells)
+    return frozenset((sheet, ref) for sheet, refs in layout.INPUT_CELLS.items() for ref in refs)
 
 
 def _cells(location: str) -> list[tuple[str, str]]:
@@ -250,9 +234,13 @@ def run_validate(book: xw.Book) -> None:
 
 
 def _write_form(book: xw.Book, phase: str) -> None:
-    from ..workbook import forms  # imported late: the form layouts are only needed here
+    from kaigo_xl.workbook.forms.spec import (  # imported late: the form layouts are only needed here
+        PLAN,
+        REPORT,
+    )
+    from kaigo_xl.workbook.forms.values import form_values
 
-    spec = forms.PLAN if phase == "plan" else forms.REPORT
+    spec = PLAN if phase == "plan" else REPORT
     name = layout.S_PLAN if phase == "plan" else layout.S_REPORT
     if name not in [s.name for s in book.sheets]:
         raise xw.XlwingsError(f"このブックには「{name}」シートがありません。配布された様式のブック"
@@ -261,7 +249,7 @@ def _write_form(book: xw.Book, phase: str) -> None:
     if ev is None:
         return
     sheet = book.sheets[name]
-    for ref, value in forms.form_values(spec, ev, dt.datetime.now()).items():
+    for ref, value in form_values(spec, ev, dt.datetime.now()).items():
         sheet[ref.split(":")[0]].value = _xl(value)
     if has_errors(ev.findings):
         book.sheets[RESULT_SHEET].activate()  # the form is written, but the clerk must see the errors first

@@ -207,7 +207,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000, ssl_keyfile: str | None = N
 
 def cli_serve(args) -> int:
     """`kaigo-xl serve`: check the options, say where the manifest is, run until Ctrl+C."""
-    from ..cli import EXIT_OK, UsageError
+    from ..errors import ExitCode, UsageError
     from . import context
 
     key, cert = args.ssl_keyfile, args.ssl_certfile
@@ -238,4 +238,4 @@ def cli_serve(args) -> int:
     if not key:
         print("  注意: Excel からアドインとして使うには HTTPS が必要です（addin/README_ja.md「HTTPS」）。")
     serve(args.host, args.port, str(key) if key else None, str(cert) if cert else None)
-    return EXIT_OK
+    return ExitCode.OK

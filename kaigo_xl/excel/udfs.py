@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import xlwings as xw
 
-from . import functions as kf
-from . import scripts
+from kaigo_xl.excel import functions as kf
+from kaigo_xl.excel import scripts
 
 CATEGORY = "介護加算"
 _FTE_DOC = "4月～3月の職員数（常勤換算）の12セル"
@@ -27,7 +27,7 @@ _TOKUTEI_DOC = "4月～3月の特定施設入居者生活介護の担当職員�
 @xw.arg("hours", doc="その月の勤務時間の合計（時間）")
 @xw.arg("weekly_fulltime_hours", doc="常勤の従業者が勤務すべき週の時間数")
 @xw.arg("days_in_month", doc="その月の日数（28～31）")
-def KAIGO_FTE_FROM_HOURS(hours, weekly_fulltime_hours, days_in_month):  # noqa: N802 - the Excel name
+def KAIGO_FTE_FROM_HOURS(hours, weekly_fulltime_hours, days_in_month):
     """勤務時間から常勤換算数（小数点第2位以下切り捨て）"""
     return kf.fte_from_hours(hours, weekly_fulltime_hours, days_in_month)
 
@@ -35,7 +35,7 @@ def KAIGO_FTE_FROM_HOURS(hours, weekly_fulltime_hours, days_in_month):  # noqa: 
 @xw.func(category=CATEGORY)
 @xw.arg("fte_range", ndim=2, err_to_str=True, doc=_FTE_DOC)
 @xw.arg("tokutei_range", ndim=2, err_to_str=True, doc=_TOKUTEI_DOC)
-def KAIGO_TARGET_FTE(fte_range, tokutei_range):  # noqa: N802
+def KAIGO_TARGET_FTE(fte_range, tokutei_range):
     """各月の対象職員数（12か月分）"""
     return kf.target_fte(fte_range, tokutei_range)
 
@@ -43,7 +43,7 @@ def KAIGO_TARGET_FTE(fte_range, tokutei_range):  # noqa: N802
 @xw.func(category=CATEGORY)
 @xw.arg("fte_range", ndim=2, err_to_str=True, doc=_FTE_DOC)
 @xw.arg("tokutei_range", ndim=2, err_to_str=True, doc=_TOKUTEI_DOC)
-def KAIGO_AVERAGE_FTE(fte_range, tokutei_range):  # noqa: N802
+def KAIGO_AVERAGE_FTE(fte_range, tokutei_range):
     """対象職員数（月平均）"""
     return kf.average_fte(fte_range, tokutei_range)
 
@@ -51,7 +51,7 @@ def KAIGO_AVERAGE_FTE(fte_range, tokutei_range):  # noqa: N802
 @xw.func(category=CATEGORY)
 @xw.arg("average", doc="対象職員数（月平均）")
 @xw.arg("rate", doc="職員1人当たりの年額（円）。省略時は54,000円")
-def KAIGO_KASAN_TOTAL(average, rate=None):  # noqa: N802
+def KAIGO_KASAN_TOTAL(average, rate=None):
     """加算総額（年間、円）"""
     return kf.kasan_total(average, rate)
 
@@ -61,7 +61,7 @@ def KAIGO_KASAN_TOTAL(average, rate=None):  # noqa: N802
 @xw.arg("installments", doc="支払回数（1～12）")
 @xw.arg("first_month", doc="初回の支払月。省略時は4月")
 @xw.arg("fiscal_year", doc="年度（西暦）。省略時は2025")
-def KAIGO_PAYMENT_SCHEDULE(total_yen, installments, first_month=4, fiscal_year=2025):  # noqa: N802
+def KAIGO_PAYMENT_SCHEDULE(total_yen, installments, first_month=4, fiscal_year=2025):
     """支払予定（支払月と金額）"""
     return kf.payment_schedule(total_yen, installments, first_month, fiscal_year)
 
@@ -69,7 +69,7 @@ def KAIGO_PAYMENT_SCHEDULE(total_yen, installments, first_month=4, fiscal_year=2
 @xw.func(category=CATEGORY)
 @xw.arg("fte_range", ndim=2, err_to_str=True, doc=_FTE_DOC)
 @xw.arg("tokutei_range", ndim=2, err_to_str=True, doc=_TOKUTEI_DOC)
-def KAIGO_CHECK_FTE(fte_range, tokutei_range):  # noqa: N802
+def KAIGO_CHECK_FTE(fte_range, tokutei_range):
     """月別職員数のチェック結果"""
     return kf.check_fte(fte_range, tokutei_range)
 

@@ -9,16 +9,16 @@ two processes quickly and the main process only keeps the figures the summary ne
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Set
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
-from ..models import FISCAL_MONTHS
-from ..policy import Policy
-from ..workbook import layout
+from kaigo_xl.models import FISCAL_MONTHS
+from kaigo_xl.policy import Policy
+from kaigo_xl.workbook import layout
 
 # .xls and other spreadsheet formats go to the reader too: its preflight says what they are and what to do.
 BOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
@@ -80,7 +80,7 @@ class Scan:
     skipped: list[str]  # relative paths of files that are not workbooks
 
 
-def scan(folder: Path, exclude: set[Path] = frozenset()) -> Scan:
+def scan(folder: Path, exclude: Set[Path] = frozenset()) -> Scan:
     """Every workbook under `folder` (sorted), ignoring Excel/LibreOffice lock files, backups and hidden files."""
     books, skipped = [], []
     for root, dirs, files in os.walk(folder):
@@ -120,9 +120,9 @@ def _init_worker(policy: Policy) -> None:
 
 def read_book(path: Path, folder: Path, policy: Policy) -> BookResult:
     """Read, compute and check one workbook; never raises (a failure becomes a 読込不可 result)."""
-    from ..engine import evaluate
-    from ..inputs import InputUnreadable
-    from ..workbook.reader import read_workbook
+    from kaigo_xl.engine import evaluate
+    from kaigo_xl.errors import InputUnreadable
+    from kaigo_xl.workbook.reader import read_workbook
 
     result = BookResult(file=relative(path, folder))
     try:
@@ -135,7 +135,7 @@ def read_book(path: Path, folder: Path, policy: Policy) -> BookResult:
             _fill(result, evaluate(inp, policy, locate=locate, findings=findings))
     except InputUnreadable as exc:
         result = _unreadable(result.file, _without_path(str(exc), path))
-    except Exception as exc:  # noqa: BLE001 - one broken file never stops the batch
+    except Exception as exc:
         result = _unreadable(result.file, f"読み込み中に想定外の問題が起きました（{type(exc).__name__}: {exc}）。")
     result.template_old = any(f[0] == "TEMPLATE_OLD" for f in result.findings)
     return result
@@ -205,9 +205,9 @@ def read_books(paths: list[Path], folder: Path, policy: Policy, *, jobs: int | N
 
 def _warm_up() -> None:
     """Import and load what every book needs once, before the workers are forked, so they start ready."""
-    from ..catalog import default_catalog
-    from ..engine import evaluate  # noqa: F401
-    from ..workbook.reader import read_workbook  # noqa: F401
+    from kaigo_xl.catalog import default_catalog
+    from kaigo_xl.engine import evaluate  # noqa: F401
+    from kaigo_xl.workbook.reader import read_workbook  # noqa: F401
 
     default_catalog()
 

@@ -2,7 +2,7 @@
 
 The book of a facility is exactly `build_template(policy, type, year, input)` with the facility's 施設情報 filled
 in (a test compares the two). Building is slow (about a second), so we build one book per facility type and copy
-it with the facility's cells patched in (kaigo_xl.municipal.cellpatch): 300 facilities take a few seconds.
+it with the facility's cells patched in (kaigo_xl.xlsx.cellpatch): 300 facilities take a few seconds.
 """
 
 from __future__ import annotations
@@ -13,19 +13,28 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from ..models import FacilityInput, PaymentPlan
-from ..policy import Policy
-from ..wareki import fiscal_year_label
-from ..workbook import layout
-from ..workbook.writer import WriteRefused, atomic_write_bytes, workbook_bytes, write_workbook
-from .facility_list import Entry, parse_list
-from .filenames import UniqueNames
+from kaigo_xl.errors import WriteRefused
+from kaigo_xl.models import FacilityInput, PaymentPlan
+from kaigo_xl.municipal.facility_list import Entry, parse_list
+from kaigo_xl.municipal.filenames import UniqueNames
+from kaigo_xl.policy import Policy
+from kaigo_xl.wareki import fiscal_year_label
+from kaigo_xl.workbook import layout
+from kaigo_xl.xlsx.safefile import atomic_write_bytes
+from kaigo_xl.xlsx.save import workbook_bytes, write_workbook
 
 MANIFEST_NAME = "配布一覧.csv"
 MADE, NOT_MADE, KEPT = "作成", "作成せず", "既存のため作成せず"
 
 Progress = Callable[[int, str, bool], AbstractContextManager[Callable[[], None]]]
+
+
+def no_progress(total: int, label: str, enabled: bool) -> AbstractContextManager[Callable[[], None]]:
+    """The default Progress: nothing shown (the command line passes a progress bar)."""
+    del total, label, enabled
+    return nullcontext(lambda: None)
 
 
 @dataclass
@@ -69,7 +78,7 @@ def facility_input(entry: Entry, policy: Policy, fiscal_year: int) -> FacilityIn
 
 
 def distribute(source: Path, out: Path, policy: Policy, fiscal_year: int,
-               progress: Progress = lambda n, label, on: nullcontext(lambda: None), force: bool = False) -> Report:
+               progress: Progress = no_progress, force: bool = False) -> Report:
     """Read the list, write every good row's book into `out`, and 配布一覧.csv; bad rows are reported, not fatal.
 
     A book that already exists is left alone unless `force`: after distribution it may hold a facility's input.
@@ -107,15 +116,15 @@ def make_folder(folder: Path) -> None:
 
 def _maker(policy: Policy, facility_type: str, fiscal_year: int, first: FacilityInput) -> Callable[[FacilityInput], bytes]:
     """Bytes of a facility's book: patched copies of one built book, or (if a cell cannot be patched) a full build."""
-    from ..workbook.template import build_template
-    from ..workbook.template_fill import _facility_values
-    from .cellpatch import BookPatcher
+    from kaigo_xl.workbook.template import build_template
+    from kaigo_xl.workbook.template.fill import facility_cell_values
+    from kaigo_xl.xlsx.cellpatch import BookPatcher
 
     def built(inp: FacilityInput) -> bytes:
         return workbook_bytes(build_template(policy, facility_type, fiscal_year, inp), fixed_time=None)
 
-    def cells(inp: FacilityInput) -> dict[str, object]:
-        values = _facility_values(inp)
+    def cells(inp: FacilityInput) -> dict[str, Any]:
+        values = facility_cell_values(inp)
         if not values.get("addressee"):
             values.pop("addressee", None)  # fill_inputs keeps the policy's addressee
         return {layout.FIELD_BY_KEY[k].cell: v for k, v in values.items()}
@@ -128,7 +137,7 @@ def _maker(policy: Policy, facility_type: str, fiscal_year: int, first: Facility
 
 def manifest_bytes(report: Report) -> bytes:
     """配布一覧.csv: UTF-8 with a BOM (Excel reads it correctly), text that looks like a formula neutralised."""
-    from .summary import csv_cell
+    from kaigo_xl.municipal.summary import csv_cell
 
     buf = io.StringIO(newline="")
     w = csv.writer(buf, lineterminator="\r\n")
@@ -144,7 +153,7 @@ def manifest_bytes(report: Report) -> bytes:
 
 def write_one(entry: Entry, path: Path, policy: Policy, fiscal_year: int) -> None:
     """A single facility's book with openpyxl (the slow, reference path; used by tests to compare)."""
-    from ..workbook.template import build_template
+    from kaigo_xl.workbook.template import build_template
 
     inp = facility_input(entry, policy, fiscal_year)
     write_workbook(build_template(policy, entry.type, fiscal_year, inp), path, backup=path.exists())

@@ -17,9 +17,9 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from ..inputs import InputUnreadable
-from ..models import Facility
-from ..policy import Policy
+from kaigo_xl.errors import InputUnreadable
+from kaigo_xl.models import Facility
+from kaigo_xl.policy import Policy
 
 MAX_LIST_BYTES = 20 * 1024 * 1024
 HEADER_SEARCH_ROWS = 20
@@ -92,6 +92,7 @@ def read_table(path: Path) -> list[tuple[int, list[str]]]:
 
 def decode_text(data: bytes, path: Path) -> str:
     """UTF-8 (with or without BOM), UTF-16 with BOM (Excel's 「Unicode テキスト」), else Shift_JIS (cp932)."""
+    encodings: tuple[str, ...]
     if data.startswith(codecs.BOM_UTF8):
         encodings = ("utf-8-sig",)
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -138,13 +139,13 @@ def _read_sheet(path: Path) -> list[tuple[int, list[str]]]:
     from python_calamine import CalamineWorkbook
 
     if path.suffix.lower() == ".xlsx":
-        from ..workbook.safety import preflight
+        from kaigo_xl.xlsx.preflight import preflight
 
         preflight(path)
     try:
         book = CalamineWorkbook.from_path(str(path))
         sheets = [book.get_sheet_by_index(i).to_python(skip_empty_area=False) for i in range(len(book.sheet_names))]
-    except Exception as exc:  # noqa: BLE001 - calamine raises several types for a damaged file
+    except Exception as exc:
         raise InputUnreadable(f"{path}: Excel ファイルとして読めません（{type(exc).__name__}）。") from None
     chosen = next((rows for rows in sheets if _header_row(rows) is not None), sheets[0] if sheets else [])
     return [(i, [_cell_text(v) for v in row]) for i, row in enumerate(chosen, start=1)]

@@ -13,14 +13,15 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
-from ..models import FISCAL_MONTHS
-from ..rules.payments import calendar_year
-from ..wareki import fiscal_year_label, wareki_month
-from .collect import STATUS_FIX, STATUS_OK, STATUS_UNREADABLE, BookResult
+from kaigo_xl.models import FISCAL_MONTHS
+from kaigo_xl.municipal.collect import STATUS_FIX, STATUS_OK, STATUS_UNREADABLE, BookResult
+from kaigo_xl.numbers import as_decimal, json_number
+from kaigo_xl.rules.payments import calendar_year
+from kaigo_xl.wareki import fiscal_year_label, wareki_month
 
 SEVERITY_LABEL = {"error": "エラー", "warning": "注意", "info": "情報"}
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -49,7 +50,7 @@ class Summary:
 
     @property
     def total_average(self) -> Fraction:
-        return sum((r.average_fraction for r in self.results if r.average), Fraction(0))
+        return sum((f for r in self.results if (f := r.average_fraction) is not None), Fraction(0))
 
     def month_totals(self) -> list[int]:
         return [sum(r.payments[i] for r in self.results) for i in range(12)]
@@ -97,11 +98,7 @@ def build_summary(results: list[BookResult], skipped: list[str], duplicates: dic
 
 def fte_value(average: Fraction | None, places: int = 6) -> Decimal | None:
     """An average as a cell value: exact to 6 decimals (the sheet shows 2)."""
-    if average is None:
-        return None
-    d = Decimal(average.numerator) / Decimal(average.denominator)
-    d = d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP).normalize()
-    return d.quantize(Decimal(1)) if d.as_tuple().exponent > 0 else d  # 1E+2 → 100
+    return None if average is None else as_decimal(average, places)
 
 
 def remarks(r: BookResult) -> str:
@@ -172,8 +169,9 @@ def facility_rows(summary: Summary) -> tuple[list[Column], list[list[object]], l
         if i == 1:
             totals.append(f"合計（{len(summary.results)}施設）")
         elif c.total:
-            values = [row[i] for row in rows if row[i] is not None]
-            totals.append(None if not values else _fte_sum(summary) if c.kind == "fte" else sum(values))
+            values = [v for row in rows if isinstance(v := row[i], int)]
+            present = any(row[i] is not None for row in rows)
+            totals.append(None if not present else _fte_sum(summary) if c.kind == "fte" else sum(values))
         else:
             totals.append(None)
     return cols, rows, totals
@@ -214,11 +212,10 @@ def csv_bytes(summary: Summary) -> bytes:
 # ---- JSON ----
 
 def to_json(summary: Summary, out: Path | None = None) -> dict:
-    from ..report import _num
 
     facilities = [{
         "number": r.number, "name": r.name, "type": r.type, "file": r.file,
-        "average_fte": _num(r.average_fraction) if r.average else None,
+        "average_fte": json_number(avg) if (avg := r.average_fraction) is not None else None,
         "annual_yen": r.annual_yen, "errors": r.errors, "warnings": r.warnings,
         "status": r.status, "phase": r.phase or None, "requirements_ok": r.requirements_ok,
         "refund_yen": r.refund_yen, "template_old": r.template_old,

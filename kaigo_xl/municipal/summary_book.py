@@ -3,7 +3,7 @@
 openpyxl (write-only mode) lays out the sheets: titles, headings, totals, notes, column widths, print settings,
 styles and the chart. The body rows — 3,300 facilities, their findings and 12 × 3,300 payments, some 200,000 cells —
 would take openpyxl about 3 seconds to serialise, longer than reading half the books; so openpyxl writes an empty
-row in their place and we write those rows' XML directly (kaigo_xl.municipal.cellpatch.cell_xml), with the style
+row in their place and we write those rows' XML directly (kaigo_xl.xlsx.cellpatch.cell_xml), with the style
 ids openpyxl assigned to each kind of cell. Values, not formulas: every figure comes from the engine, and a reader
 without recalculation (python-calamine, pandas) sees them.
 """
@@ -13,17 +13,19 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Sequence
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import Reference
 from openpyxl.utils import get_column_letter
 
-from ..wareki import fiscal_year_label
-from ..workbook import styles
-from ..workbook.writer import workbook_bytes
-from .cellpatch import cell_xml, sheet_members
-from .summary import Summary, facility_rows, findings_rows
+from kaigo_xl.municipal.summary import Summary, facility_rows, findings_rows
+from kaigo_xl.wareki import fiscal_year_label
+from kaigo_xl.workbook import styles
+from kaigo_xl.xlsx.cellpatch import cell_xml, sheet_members
+from kaigo_xl.xlsx.save import workbook_bytes
 
 S_SUMMARY, S_FINDINGS, S_PAYMENTS, S_UNREADABLE = "集計", "指摘一覧", "支払予定", "読込不可"
 HEADER_ROW = 3  # row of the column headings on every sheet (title in row 1)
@@ -37,7 +39,7 @@ class _Sheet:
     def __init__(self, ws) -> None:
         self.ws = ws
         self.row = 0
-        self.bulk: dict[int, list[tuple[object, int | None]]] = {}
+        self.bulk: dict[int, list[tuple[Any, int | None]]] = {}
         self._styles: dict[tuple[str, bool], int | None] = {}
 
     def cell(self, value, kind: str = "text", *, bold: bool = False, header: bool = False, title: bool = False):
@@ -65,7 +67,7 @@ class _Sheet:
         self.ws.append(cells)
         self.row += 1
 
-    def append_bulk(self, cells: list[tuple[object, int | None]]) -> None:
+    def append_bulk(self, cells: list[tuple[Any, int | None]]) -> None:
         """A body row: (value, style id) per column, written as XML after openpyxl is done."""
         self.append([])
         self.bulk[self.row] = cells
@@ -77,7 +79,7 @@ class _Sheet:
                 for r, cells in self.bulk.items()}
 
 
-def _sheet(wb: Workbook, name: str, title: str, headers: list[str], widths: list[float], subtitle: str = "",
+def _sheet(wb: Workbook, name: str, title: str, headers: list[str], widths: Sequence[float], subtitle: str = "",
            freeze: str = "A") -> _Sheet:
     """A sheet with its title (row 1), subtitle (row 2) and headings (row 3); panes frozen below the headings."""
     ws = wb.create_sheet(name)

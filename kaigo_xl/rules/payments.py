@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..models import FISCAL_MONTHS
+from kaigo_xl.models import FISCAL_MONTHS
 
 
 @dataclass(frozen=True)

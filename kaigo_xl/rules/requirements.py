@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from ..models import Initiative, Status
-from ..policy import RequirementRule
+from kaigo_xl.models import Initiative, Status
+from kaigo_xl.policy import RequirementRule
 
 PLAN_STATUSES = frozenset({Status.DONE, Status.PLANNED})  # 計画又は既に実施
 REPORT_STATUSES = frozenset({Status.DONE})  # 実績報告では実施済のみ

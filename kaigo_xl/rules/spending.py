@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from ..models import ExpenseCategory
+from kaigo_xl.models import ExpenseCategory
 
 ALLOWED = frozenset({ExpenseCategory.PERSONNEL, ExpenseCategory.WORKPLACE})
 

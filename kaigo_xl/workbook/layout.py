@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..models import FISCAL_MONTHS
+from kaigo_xl.models import FISCAL_MONTHS
+from kaigo_xl.xlsx.refs import absolute, column_letters
 
 TEMPLATE_VERSION = "2025.1"  # bump when a cell moves; the reader warns about older books (TEMPLATE_OLD)
 COMPATIBLE_VERSIONS = frozenset({"2025.1"})
@@ -151,6 +152,7 @@ CALC_PAYMENT_HEADER_ROW = 10
 CALC_PAYMENT_ROWS = tuple(range(11, 23))  # April … March: A month, B 和暦, C yen, D 第n回
 
 # ---- チェック: one row per check, mirroring the engine's finding codes ----
+CHECK_VERDICT_CELL = "C3"  # 総合判定 ○／×
 CHECK_HEADER_ROW = 5
 CHECK_FIRST_ROW = 6
 CHECK_COL_ITEM, CHECK_COL_RESULT, CHECK_COL_SEVERITY = "B", "C", "D"
@@ -173,33 +175,61 @@ SETTINGS_CELLS = {
 }
 SETTINGS_LISTS_COL = "F"  # drop-down lists live in F… (hidden area)
 
-# ---- defined names: the public interface ----
+# ---- defined names: the public interface, derived from the cell tables above ----
+
+
+
+def _column(sheet: str, col: str, rows: tuple[int, ...]) -> str:
+    return absolute(sheet, f"{col}{rows[0]}:{col}{rows[-1]}")
+
+
 NAMES: dict[str, str] = {
-    "KX_FTE": f"'{S_MONTHLY}'!${COL_FTE}${MONTHLY_ROWS[0]}:${COL_FTE}${MONTHLY_ROWS[-1]}",
-    "KX_TOKUTEI_FTE": f"'{S_MONTHLY}'!${COL_TOKUTEI}${MONTHLY_ROWS[0]}:${COL_TOKUTEI}${MONTHLY_ROWS[-1]}",
-    "KX_TARGET_FTE": f"'{S_MONTHLY}'!${COL_TARGET}${MONTHLY_ROWS[0]}:${COL_TARGET}${MONTHLY_ROWS[-1]}",
-    "KX_INPUT_METHOD": f"'{S_MONTHLY}'!${INPUT_METHOD_CELL[0]}${INPUT_METHOD_CELL[1:]}",
-    "KX_AVERAGE_FTE": f"'{S_CALC}'!$C$5",
-    "KX_ANNUAL_YEN": f"'{S_CALC}'!$C$6",
-    "KX_PAYMENTS": f"'{S_CALC}'!$C$11:$C$22",  # yen per fiscal month, April … March
-    "KX_INSTALLMENTS": f"'{S_FACILITY}'!$C$18",
-    "KX_FIRST_MONTH": f"'{S_FACILITY}'!$C$19",
-    "KX_FISCAL_YEAR": f"'{S_FACILITY}'!$C$15",
-    "KX_FACILITY_TYPE": f"'{S_FACILITY}'!$C$5",
-    "KX_RATE_YEN": f"'{S_SETTINGS}'!$C$4",
-    "KX_DIVISOR": f"'{S_SETTINGS}'!$C$5",
-    "KX_TEMPLATE_VERSION": f"'{S_SETTINGS}'!$C$8",
-    "KX_CHECK_OK": f"'{S_CHECKS}'!$C$3",  # ○ when every check passes
-    "KX_PHASE": f"'{S_CALC}'!$C$8",  # 計画書 | 実績報告書
-    "KX_REFUND_YEN": f"'{S_CALC}'!$C$31",
-    "KX_RECEIVED_YEN": f"'{S_CALC}'!$C$30",
-    "KX_PLANNED_ALLOWED_YEN": f"'{S_CALC}'!$C$27",
-    "KX_ACTUAL_ALLOWED_YEN": f"'{S_CALC}'!$C$29",
-    "KX_REPORT_DUE": f"'{S_CALC}'!$C$33",
-    "KX_MONTH_LABELS": f"'{S_MONTHLY}'!$A${MONTHLY_ROWS[0]}:$A${MONTHLY_ROWS[-1]}",
+    "KX_FTE": _column(S_MONTHLY, COL_FTE, MONTHLY_ROWS),
+    "KX_TOKUTEI_FTE": _column(S_MONTHLY, COL_TOKUTEI, MONTHLY_ROWS),
+    "KX_TARGET_FTE": _column(S_MONTHLY, COL_TARGET, MONTHLY_ROWS),
+    "KX_INPUT_METHOD": absolute(S_MONTHLY, INPUT_METHOD_CELL),
+    "KX_AVERAGE_FTE": absolute(S_CALC, CALC_CELLS["average"]),
+    "KX_ANNUAL_YEN": absolute(S_CALC, CALC_CELLS["annual"]),
+    "KX_PAYMENTS": _column(S_CALC, "C", CALC_PAYMENT_ROWS),  # yen per fiscal month, April … March
+    "KX_INSTALLMENTS": absolute(S_FACILITY, FIELD_BY_KEY["payment.installments"].cell),
+    "KX_FIRST_MONTH": absolute(S_FACILITY, FIELD_BY_KEY["payment.first_month"].cell),
+    "KX_FISCAL_YEAR": absolute(S_FACILITY, FIELD_BY_KEY["fiscal_year"].cell),
+    "KX_FACILITY_TYPE": absolute(S_FACILITY, FIELD_BY_KEY["facility.type"].cell),
+    "KX_RATE_YEN": absolute(S_SETTINGS, SETTINGS_CELLS["rate_yen"]),
+    "KX_DIVISOR": absolute(S_SETTINGS, SETTINGS_CELLS["divisor"]),
+    "KX_TEMPLATE_VERSION": absolute(S_SETTINGS, SETTINGS_CELLS["template_version"]),
+    "KX_CHECK_OK": absolute(S_CHECKS, CHECK_VERDICT_CELL),  # ○ when every check passes
+    "KX_PHASE": absolute(S_CALC, CALC_CELLS["phase"]),  # 計画書 | 実績報告書
+    "KX_REFUND_YEN": absolute(S_CALC, CALC_CELLS["refund"]),
+    "KX_RECEIVED_YEN": absolute(S_CALC, CALC_CELLS["received"]),
+    "KX_PLANNED_ALLOWED_YEN": absolute(S_CALC, CALC_CELLS["planned_allowed"]),
+    "KX_ACTUAL_ALLOWED_YEN": absolute(S_CALC, CALC_CELLS["actual_allowed"]),
+    "KX_REPORT_DUE": absolute(S_CALC, CALC_CELLS["report_due"]),
+    "KX_MONTH_LABELS": _column(S_MONTHLY, COL_MONTH_LABEL, MONTHLY_ROWS),
 }
 PUBLIC_NAMES = ("KX_FTE", "KX_TOKUTEI_FTE", "KX_TARGET_FTE", "KX_AVERAGE_FTE", "KX_ANNUAL_YEN",
                 "KX_INSTALLMENTS", "KX_FISCAL_YEAR", "KX_FACILITY_TYPE")
+
+
+# ---- the input cells (yellow): the reader reads them, the add-in colours them, the fill code writes them ----
+
+
+def _roster_input_columns() -> tuple[str, ...]:
+    hours = range(ROSTER_FIRST_MONTH_COL, roster_cols(FISCAL_MONTHS[-1])[1] + 1)
+    return (ROSTER_COL_NAME, ROSTER_COL_JOB, ROSTER_COL_PATTERN, ROSTER_COL_SHORT, *map(column_letters, hours))
+
+
+
+INPUT_CELLS: dict[str, tuple[str, ...]] = {
+    S_FACILITY: tuple(f.cell for f in FACILITY_FIELDS),
+    S_MONTHLY: (INPUT_METHOD_CELL, *(f"{c}{r}" for r in MONTHLY_ROWS for c in (COL_FTE, COL_TOKUTEI))),
+    S_ROSTER: (ROSTER_WEEKLY_HOURS_CELL, *(f"{c}{r}" for r in ROSTER_ROWS for c in _roster_input_columns())),
+    S_INITIATIVES: (*(f"{c}{r}" for r in INITIATIVE_FIXED_ROWS.values() for c in (INI_COL_STATUS, INI_COL_DETAIL)),
+                    *(f"{c}{r}" for r in INITIATIVE_EXTRA_ROWS for c in (INI_COL_CODE, INI_COL_STATUS, INI_COL_DETAIL))),
+    S_EXPENSES: tuple(f"{c}{r}" for r in EXPENSE_ROWS
+                      for c in (EXP_COL_CATEGORY, EXP_COL_DESCRIPTION, EXP_COL_PLANNED, EXP_COL_ACTUAL)),
+}
+
 
 # ---- colours (official MHLW forms: yellow = input) ----
 INPUT_FILL = "FFFF99"

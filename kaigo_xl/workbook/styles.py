@@ -4,15 +4,17 @@ thin boxes, 円 and 常勤換算 number formats. One place, so every sheet looks
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from copy import copy
 
 from openpyxl.chart import BarChart
+from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from . import layout
+from kaigo_xl.workbook import layout
 
 FONT_NAME = "Yu Gothic"  # Excel's default Japanese font; LibreOffice substitutes Noto Sans CJK
 YEN = '#,##0"円"'
@@ -55,7 +57,7 @@ def text(ws: Worksheet, ref: str, value, *, bold: bool = False, wrap: bool = Fal
         c.fill = fill
 
 
-def header(ws: Worksheet, row: int, labels: dict[str, str]) -> None:
+def header(ws: Worksheet, row: int, labels: Mapping[str, str | None]) -> None:
     """Column headings: blue, bold, boxed, centred."""
     for col, label in labels.items():
         c = ws[f"{col}{row}"]
@@ -71,10 +73,10 @@ def _styled(ws: Worksheet, ref: str, key: tuple, apply) -> None:
     c = ws[ref]
     cache = ws.parent.__dict__.setdefault("_kx_style_cache", {})
     if key in cache:
-        c._style = copy(cache[key])
+        c._style = copy(cache[key])  # noqa: SLF001 - openpyxl has no public way to copy a whole style
         return
     apply(c)
-    cache[key] = copy(c._style)
+    cache[key] = copy(c._style)  # noqa: SLF001 - (see above)
 
 
 def input_cell(ws: Worksheet, ref: str, number_format: str | None = None) -> None:
@@ -167,3 +169,18 @@ def column_chart(title: str, y_title: str, num_format: str, width: float, height
     chart.x_axis.delete = chart.y_axis.delete = False  # openpyxl 3.1 hides both axes in Excel otherwise
     chart.width, chart.height = width, height
     return chart
+
+
+RED_BOLD = Font(name=FONT_NAME, size=10, bold=True, color="C00000")
+
+
+def red_when_nonblank(ws: Worksheet, sqref: str, first_cell: str) -> None:
+    """The problem marker of the template: red text on the error fill while `first_cell` holds a message."""
+    ws.conditional_formatting.add(sqref, FormulaRule(formula=[f'{first_cell}<>""'], font=RED_BOLD, fill=ERROR))
+
+
+def hidden_helpers(ws: Worksheet, formulas: dict[str, str]) -> None:
+    """Helper formula cells (e.g. a number typed as text read as the reader reads it), their columns hidden."""
+    for ref, formula in formulas.items():
+        result_cell(ws, ref, formula, fill=None)
+        ws.column_dimensions[ref.rstrip("0123456789")].hidden = True

@@ -1,0 +1,108 @@
+"""The argument parser of `kaigo-xl`: every subcommand, option and help text (Japanese) in one place."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from kaigo_xl import __version__
+from kaigo_xl.errors import ExitCode
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+class JapaneseParser(argparse.ArgumentParser):
+    """argparse with its usage errors said in Japanese (exit code 2, as documented)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(ExitCode.UNUSABLE_INPUT, f"エラー: コマンドの指定が正しくありません（{message}）。"
+                                          f"{self.prog} --help で使い方を確認してください。\n")
+
+
+def fiscal_year(text: str) -> int:
+    """A fiscal year as 西暦 (2025 = 令和7年度); the add-on exists from 2025 (別添1 2(2))."""
+    try:
+        year = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"年度「{text}」は西暦の数字で指定してください（例: 2025）") from None
+    if not 2025 <= year <= 2100:
+        raise argparse.ArgumentTypeError(f"年度 {year} は対象外です。2025（令和7年度）以降を指定してください")
+    return year
+
+
+def _lazy(module: str, name: str) -> Handler:
+    """Import a command's module only when it runs, so `kaigo-xl calc x.json` stays quick."""
+
+    def run(args: argparse.Namespace) -> int:
+        import importlib
+
+        handler: Handler = getattr(importlib.import_module(f"kaigo_xl.commands.{module}"), name)
+        return handler(args)
+
+    return run
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = JapaneseParser(
+        prog="kaigo-xl",
+        description="介護人材確保・職場環境改善等加算（養護老人ホーム・軽費老人ホーム）の計算・チェック・様式作成",
+    )
+    p.add_argument("--version", action="version", version=f"kaigo-xl {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=JapaneseParser)
+
+    def add(name: str, func: Handler, help: str) -> argparse.ArgumentParser:
+        sp = sub.add_parser(name, help=help, description=help)
+        sp.set_defaults(func=func)
+        return sp
+
+    for name, func, help in (
+        ("calc", _lazy("facility", "cmd_calc"), "加算総額・月平均・支払予定を計算する"),
+        ("check", _lazy("facility", "cmd_check"), "入力と加算要件をチェックする"),
+    ):
+        sp = add(name, func, help)
+        sp.add_argument("input", type=Path, metavar="INPUT", help="施設の入力（.json または .xlsx）")
+        sp.add_argument("--json", action="store_true", help="結果を JSON で出力する")
+        sp.add_argument("--policy", type=Path, help="市区町村の設定ファイル（TOML）")
+    add("schema", _lazy("facility", "cmd_schema"), "施設入力 JSON の JSON Schema を出力する")
+    sp = add("demo", _lazy("demo", "cmd_demo"), "同梱のサンプル施設で一連の処理を実行する")
+    sp.add_argument("--out", type=Path, default=Path("out/demo"), help="出力先フォルダー（既定: out/demo）")
+
+    sp = add("template", _lazy("template", "cmd_template"), "入力用の Excel ブック（様式）を作る")
+    sp.add_argument("out", type=Path, metavar="OUT.xlsx")
+    sp.add_argument("--type", dest="facility_type", choices=["養護", "軽費"], default="養護", help="施設の種別")
+    sp.add_argument("--fiscal-year", type=fiscal_year, default=2025, help="年度（西暦、既定: 2025 = 令和7年度）")
+    sp.add_argument("--data", type=Path, help="あらかじめ入力しておく施設の JSON")
+    sp.add_argument("--policy", type=Path, help="市区町村の設定ファイル（TOML）")
+    sp.add_argument("--force", action="store_true", help="既にあるファイルを置き換える（バックアップを残す）")
+
+    sp = add("build-workbooks", _lazy("template", "cmd_build_workbooks"), "配布用テンプレート（workbooks/）を再生成する")
+    sp.add_argument("out_dir", type=Path, nargs="?", default=Path("workbooks"))
+
+    sp = add("forms", _lazy("forms", "cmd_forms"), "ブックの計画書・実績報告書シートを作成・更新する")
+    sp.add_argument("book", type=Path, metavar="BOOK.xlsx")
+    sp.add_argument("--pdf", type=Path, metavar="DIR", help="計画書・実績報告書の PDF を DIR に出力する")
+    sp.add_argument("--policy", type=Path, help="市区町村の設定ファイル（TOML）")
+
+    sp = add("distribute", _lazy("batch", "cmd_distribute"), "施設一覧から施設ごとのブックを作って配布用に出力する")
+    sp.add_argument("facilities", type=Path, metavar="FACILITIES.(csv|xlsx)")
+    sp.add_argument("--out", type=Path, required=True, metavar="DIR")
+    sp.add_argument("--policy", type=Path)
+    sp.add_argument("--fiscal-year", type=fiscal_year, default=2025, help="年度（西暦、既定: 2025 = 令和7年度）")
+    sp.add_argument("--force", action="store_true", help="既にあるブックも作り直す（元のファイルは .bak に残す）")
+
+    sp = add("collect", _lazy("batch", "cmd_collect"), "返ってきたブックを一括でチェック・集計する")
+    sp.add_argument("folder", type=Path, metavar="DIR")
+    sp.add_argument("--out", type=Path, required=True, metavar="SUMMARY.xlsx")
+    sp.add_argument("--csv", type=Path, metavar="SUMMARY.csv")
+    sp.add_argument("--json", action="store_true")
+    sp.add_argument("--policy", type=Path)
+
+    sp = add("serve", _lazy("serve", "cmd_serve"), "Excel アドイン用のサーバー（xlwings Server）を起動する")
+    sp.add_argument("--host", default="127.0.0.1")
+    sp.add_argument("--port", type=int, default=8000)
+    sp.add_argument("--ssl-keyfile", type=Path)
+    sp.add_argument("--ssl-certfile", type=Path)
+    return p

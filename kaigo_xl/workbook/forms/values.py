@@ -1,0 +1,181 @@
+"""The forms' values: what the engine's results look like on the 計画書 and 実績報告書 (value mode).
+
+Pure data (cell → value, row → height) so that every writer can use it: openpyxl (`kaigo-xl forms`), xlwings (the
+ribbon and xlwings Lite buttons). The template's formula mode needs none of it: its formulas are in forms.spec.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+from decimal import Decimal
+
+from kaigo_xl.catalog import default_catalog
+from kaigo_xl.engine import Evaluation
+from kaigo_xl.models import FISCAL_MONTHS, FacilityType, Status
+from kaigo_xl.numbers import fte_text
+from kaigo_xl.rules.kasan import display_average
+from kaigo_xl.rules.spending import category_of
+from kaigo_xl.wareki import fiscal_year_label, wareki_date, wareki_month
+from kaigo_xl.workbook import layout
+from kaigo_xl.workbook.forms.spec import (
+    BLANK_DATE,
+    FORMS,
+    LINE_PT,
+    PLAN,
+    REPORT,
+    REQUIREMENT_CODES,
+    STYLES,
+    UNIT_PT,
+    FormSpec,
+)
+from kaigo_xl.xlsx.refs import column_letters, range_bounds
+
+__all__ = ["PLAN", "REPORT", "FORMS", "form_values", "value_table", "row_heights"]
+
+_CATEGORIES = layout.EXPENSE_CATEGORIES[:2]  # 人件費, 職場環境改善経費 (the allowed ones)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# value mode: the engine's results as the forms show them
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _check(on: bool, label: str) -> str:
+    return f"{'☑' if on else '□'} {label}"
+
+
+def _date(text: str | None) -> str:
+    """令和7年6月10日 for an ISO date; the blank form line when there is none."""
+    if not text:
+        return BLANK_DATE
+    try:
+        return wareki_date(dt.date.fromisoformat(text))
+    except ValueError:
+        return ""  # the engine reports the bad date (INPUT_INVALID); the template's formula shows nothing either
+
+
+def value_table(ev: Evaluation, stamp: dt.datetime | None = None) -> dict[str, object]:
+    """Every value key of the form specs → what the form shows (str, int or None), from the engine only."""
+    table = _header_values(ev, stamp)
+    table.update(_monthly_values(ev))
+    table.update(_requirement_values(ev))
+    table.update(_money_values(ev))
+    return table
+
+
+def _header_values(ev: Evaluation, stamp: dt.datetime | None) -> dict[str, object]:
+    inp, fac, pol = ev.input, ev.input.facility, ev.policy
+    fy = fiscal_year_label(inp.fiscal_year)
+    t: dict[str, object] = {
+        "stamp": f"作成日時 {stamp:%Y-%m-%d %H:%M}（kaigo-xl）" if stamp else None,
+        "submitted_on:計画書": _date(inp.submitted_on if ev.phase == "plan" else None),
+        "submitted_on:実績報告書": _date(inp.submitted_on if ev.phase == "report" else None),
+        "addressee": f"{inp.addressee or pol.mayor_title}　殿",
+        "corporation": fac.corporation or None,
+        "representative": fac.representative or None,
+        "facility_name": fac.name or None,
+        "facility_number": fac.number or None,
+        "facility_type": ("養護老人ホーム" if fac.type is FacilityType.YOGO
+                          else "軽費老人ホーム" + (f"（{fac.subtype}）" if fac.subtype else "")),
+        "capacity": fac.capacity,
+        "address": fac.address or None,
+        "tokutei": (f"{_check(fac.tokutei_designated is True, 'あり')}　"
+                    f"{_check(fac.tokutei_designated is False, 'なし')}"),
+        "fy_label": fy,
+        "period": f"{wareki_month(inp.fiscal_year, 4)}から{wareki_month(inp.fiscal_year + 1, 3)}まで",
+        "contact": fac.contact or None,
+        "due": f"{wareki_date(ev.report_due)}（{ev.report_due.year}年{ev.report_due.month}月{ev.report_due.day}日）",
+    }
+    for spec in FORMS:  # 令和7年度　…　計画書 and the opening sentence carry the fiscal year
+        for box in spec.boxes:
+            if box.key and box.key.startswith(("title:", "preamble:")):
+                t[box.key] = fy + ("　" if box.key.startswith("title:") else "") + box.key.split(":", 1)[1]
+    return t
+
+
+def _monthly_values(ev: Evaluation) -> dict[str, object]:
+    by_month = {m.month: m for m in ev.monthly}
+    targets = ev.result.monthly_targets if ev.result else None
+    pays = {p.month: p.yen for p in ev.payments}
+    t: dict[str, object] = {}
+    for i, month in enumerate(FISCAL_MONTHS):
+        row = by_month.get(month)
+        t[f"fte.{i}"] = fte_text(row.fte) if row else None
+        t[f"tokutei.{i}"] = fte_text(row.tokutei_fte) if row else None
+        t[f"target.{i}"] = fte_text(targets[i]) if targets else None
+        t[f"pay.{i}"] = pays.get(month)
+    t["target_sum"] = f"{fte_text(sum(targets, Decimal(0)))}人" if targets else None
+    t["average"] = f"{display_average(ev.result.average)}人" if ev.result else None
+    t["annual"] = ev.annual_yen
+    t["rate"] = ev.policy.rate_yen
+    t["pay_method"] = None
+    if ev.payments:
+        first, last, n = ev.payments[0], ev.payments[-1], len(ev.payments)
+        when = wareki_month(first.year, first.month)
+        if n > 1:
+            when += f"から{wareki_month(last.year, last.month)}まで"
+        t["pay_method"] = f"{n}回払い（{when}）"
+    return t
+
+
+def _requirement_values(ev: Evaluation) -> dict[str, object]:
+    ini = {i.code: i for i in ev.input.initiatives}
+    t: dict[str, object] = {}
+    for code in REQUIREMENT_CODES:
+        status = ini[code].status if code in ini else None
+        done = _check(status is Status.DONE, "実施済")
+        t[f"req.{code}.plan"] = f"{done}\n{_check(status is Status.PLANNED, '実施予定')}"
+        t[f"req.{code}.report"] = f"{done}\n{_check(status is Status.PLANNED, '未実施')}"
+        t[f"req.{code}.detail"] = (ini[code].detail or None) if code in ini else None
+    catalog = default_catalog()
+    others = [i for i in ev.input.initiatives if i.code not in REQUIREMENT_CODES and catalog.knows(i.code)]
+    t["req.other"] = "、".join(f"{i.code}（{i.status.value}）" for i in others) or None
+    return t
+
+
+def _money_values(ev: Evaluation) -> dict[str, object]:
+    sp, st = ev.spending, ev.settlement
+    t: dict[str, object] = {}
+    for cat in _CATEGORIES:
+        lines = [e for e in ev.input.expenses if (c := category_of(e.category)) is not None and c.value == cat]
+        t[f"exp.desc.{cat}"] = "、".join(e.description for e in lines if e.description) or None
+        t[f"exp.planned.{cat}"] = sp.planned_by_category.get(cat, 0)
+        t[f"exp.actual.{cat}"] = sp.actual_by_category.get(cat, 0) if sp.has_actual else None
+    t["exp.planned.total"] = sp.planned_allowed_yen
+    t["exp.actual.total"] = sp.actual_allowed_yen if sp.has_actual else None
+    t["received"] = st.received_yen if st else ev.input.received_yen
+    t["refund"] = st.refund_yen if st else None
+    t["additional"] = st.additional_yen if st else None
+    return t
+
+
+def form_values(spec: FormSpec, ev: Evaluation, stamp: dt.datetime | None = None) -> dict[str, object]:
+    """Cell address → value for the spec's dynamic boxes (value mode). Pure data: no openpyxl objects."""
+    table = value_table(ev, stamp)
+    return {box.anchor: table[box.key] for box in spec.dynamic_boxes() if box.key is not None}
+
+
+def _text_em(text: str) -> float:
+    """Printed width in ems: full-width characters 1, ASCII about half."""
+    return sum(0.55 if ord(ch) < 0x2000 else 1.0 for ch in text)
+
+
+def row_heights(spec: FormSpec, values: Mapping[str, object] | None = None) -> dict[int, float]:
+    """Row → height in points; with values, rows grow to hold their wrapped text, so nothing is cut off.
+
+    Pure data, like `form_values`, so the Excel add-in can set the same heights through xlwings.
+    """
+    heights = {row: spec.heights.get(row, spec.default_height) for row in range(1, spec.last_row + 1)}
+    for box in spec.dynamic_boxes() if values is not None else ():
+        assert values is not None
+        text, style = values.get(box.anchor), STYLES[box.style]
+        if not (style.wrap and isinstance(text, str)):
+            continue
+        min_row, min_col, _, max_col = range_bounds(box.ref)
+        units = sum(spec.widths[column_letters(c)] for c in range(min_col, max_col + 1))
+        per_line = max(1.0, units * UNIT_PT / style.size - 1)
+        lines = sum(max(1, math.ceil(_text_em(part) / per_line)) for part in text.split("\n"))
+        heights[min_row] = max(heights[min_row], round(lines * LINE_PT * style.size / 10 + 2, 1))
+    return heights

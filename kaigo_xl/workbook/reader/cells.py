@@ -1,0 +1,205 @@
+"""Cell values → Python values, as a clerk typed them: numbers typed as text, full-width digits, 和暦 dates.
+
+Every refusal becomes a finding at `sheet!cell` (INPUT_INVALID), every reading of something unusual a note
+(INPUT_NORMALISED). The template's formulas read numbers typed as text by the same rules
+(kaigo_xl.workbook.template.formulas), so the sheet and the command agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+
+from kaigo_xl.findings import Finding, finding
+from kaigo_xl.numbers import decimal_from_double
+from kaigo_xl.workbook import layout as L
+from kaigo_xl.xlsx.refs import split_ref
+
+Grid = Sequence[Sequence[object]]
+BAD = object()  # a cell that could not be read (a finding has been recorded)
+
+
+def is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+_GROUPED_NUMBER = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
+_WIDE_OK = "\u3000\u2212¥￥円人時間回月年度"
+_UNITS = {"fte": ("人",), "yen": ("円",), "hours": ("時間",), "int": ("回", "人", "月"), "year": ("年度", "年")}
+
+
+def number_text(raw: str, kind: str) -> str | None:
+    """Normalise typed text to a plain decimal string, or None: NFKC (全角→半角), spaces, 円, 桁区切りのカンマ."""
+    if any(ord(c) > 127 and not 0xFF01 <= ord(c) <= 0xFF5E and c not in _WIDE_OK for c in raw):
+        return None  # only full-width forms are read as digits: ① or ² are not numbers here
+    s = unicodedata.normalize("NFKC", raw).replace("\u2212", "-").replace(" ", "").replace("\u3000", "")
+    if kind == "yen":
+        s = s.lstrip("¥\\")
+    for unit in _UNITS.get(kind, ()):
+        if s.endswith(unit):
+            s = s[: -len(unit)]
+            break
+    if _GROUPED_NUMBER.fullmatch(s):
+        s = s.replace(",", "")
+    return s if _PLAIN_NUMBER.fullmatch(s) else None
+
+
+class SheetValues:
+    """One sheet's values, addressed as users see them (C8)."""
+
+    def __init__(self, name: str, rows: Grid):
+        self.name, self.rows = name, rows
+
+    def at(self, row: int, col: int) -> object:
+        if row < 1 or col < 1 or row > len(self.rows):
+            return None
+        line = self.rows[row - 1]
+        return line[col - 1] if col <= len(line) else None
+
+    def value(self, ref: str) -> object:
+        return self.at(*split_ref(ref))
+
+    def where(self, ref: str) -> str:
+        return L.cell(self.name, ref)
+
+
+class CellReader:
+    """Turns cells into typed values; every refusal becomes a finding at the cell."""
+
+    def __init__(self) -> None:
+        self.findings: list[Finding] = []
+        self.where: dict[str, str] = {}
+
+    # -- findings --
+    def invalid(self, loc: str, message: str) -> object:
+        self.findings.append(finding("INPUT_INVALID", message, loc))
+        return BAD
+
+    def normalised(self, loc: str, raw: str, shown: object) -> None:
+        self.findings.append(finding(
+            "INPUT_NORMALISED", f"「{raw}」を {shown} として読みました（全角文字・空白・記号を読み替えました）。", loc))
+
+    # -- kinds of cells --
+    def decimal(self, sh: SheetValues, ref: str, label: str, kind: str = "fte",
+                text_ok: bool = True) -> Decimal | None | object:
+        """A number (FTE, hours, yen, …) as Decimal; None when blank.
+
+        `text_ok=False` where the template's formulas cannot read numbers typed as text (the roster's hour cells):
+        accepting them here would make Python and Excel disagree, so they are input errors on both sides.
+        """
+        v, loc = sh.value(ref), sh.where(ref)
+        if is_blank(v):
+            return None
+        if isinstance(v, bool):
+            return self.invalid(loc, f"{label}に「{'TRUE' if v else 'FALSE'}」が入っています。数値を入力してください。")
+        if isinstance(v, int):
+            return Decimal(v)
+        if isinstance(v, float):
+            if not math.isfinite(v):
+                return self.invalid(loc, f"{label}が数値として読めません。")
+            return decimal_from_double(v)
+        if isinstance(v, str) and not text_ok:
+            return self.invalid(loc, f"{label}「{v.strip()}」が文字として入力されています。半角の数値で入力し直してください"
+                                "（文字の時間は Excel の計算に使われません）。")
+        if isinstance(v, str):
+            text = number_text(v, kind)
+            if text is None:
+                hint = {"yen": "円単位の整数（例: 54000）", "hours": "時間数（例: 160.5）"}.get(kind, "半角の数値（例: 10.5）")
+                return self.invalid(loc, f"{label}「{v.strip()}」は数値として読めません。{hint}を入力してください。")
+            d = Decimal(text)
+            if text != v:
+                self.normalised(loc, v, d)
+            return d
+        if isinstance(v, dt.date | dt.time | dt.timedelta):
+            return self.invalid(loc, f"{label}が日付・時刻になっています（{v}）。セルの表示形式を「数値」にして入力し直してください。")
+        return self.invalid(loc, f"{label}「{v}」は数値として読めません。")
+
+    def integer(self, sh: SheetValues, ref: str, label: str, kind: str = "int") -> int | None | object:
+        d = self.decimal(sh, ref, label, kind)
+        if d is None or d is BAD:
+            return d
+        assert isinstance(d, Decimal)
+        if d != d.to_integral_value():
+            what = "円単位の整数" if kind == "yen" else "整数"
+            return self.invalid(sh.where(ref), f"{label}「{d}」に小数があります。{what}で入力してください。")
+        return int(d)
+
+    def text(self, sh: SheetValues, ref: str) -> str:
+        v = sh.value(ref)
+        if is_blank(v):
+            return ""
+        if isinstance(v, float):
+            return format(decimal_from_double(v), "f") if math.isfinite(v) else str(v)
+        if isinstance(v, dt.datetime):
+            return v.date().isoformat() if v.time() == dt.time() else v.isoformat(sep=" ")
+        if isinstance(v, dt.date):
+            return v.isoformat()
+        return str(v).strip()
+
+    def choice(self, sh: SheetValues, ref: str, label: str, choices: Mapping[str, object],
+               shown: Sequence[str] = ()) -> object:
+        """One of `choices` (text, or a usual variant of it → model value); None when blank. `shown`: the
+        drop-down's entries, named in the message."""
+        v, loc = sh.value(ref), sh.where(ref)
+        if is_blank(v):
+            return None
+        raw = self.text(sh, ref)
+        key = unicodedata.normalize("NFKC", raw).replace(" ", "").upper()
+        for text, value in choices.items():
+            if raw == text:
+                return value
+            if key == unicodedata.normalize("NFKC", text).replace(" ", "").upper():  # Ａ型, b, 実 施 済
+                self.normalised(loc, raw, text)
+                return value
+        listed = "・".join(shown or choices)
+        return self.invalid(loc, f"{label}「{raw}」は選択肢にありません。{listed} から選んでください。")
+
+    def date(self, sh: SheetValues, ref: str, label: str) -> str | None | object:
+        """A date cell, an Excel serial number, or text such as 2026-04-30 / 2026年4月30日 / 令和8年4月30日 → ISO."""
+        v, loc = sh.value(ref), sh.where(ref)
+        if is_blank(v):
+            return None
+        if isinstance(v, dt.datetime):
+            return v.date().isoformat()
+        if isinstance(v, dt.date):
+            return v.isoformat()
+        if isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) and 36526 <= v < 73051:
+            day = dt.date(1899, 12, 30) + dt.timedelta(days=int(v))  # an Excel serial (2000-01-01 … 2099-12-31)
+            self.normalised(loc, format(v, "g"), day.isoformat())
+            return day.isoformat()
+        if isinstance(v, str):
+            typed = parse_date_text(v)
+            if typed is not None:
+                return typed.isoformat()
+        return self.invalid(loc, f"{label}「{v}」は日付として読めません。2026/4/30 または 令和8年4月30日 の形で入力してください。")
+
+
+ERA_START = {"令和": 2018, "R": 2018, "平成": 1988, "H": 1988}
+
+
+def parse_date_text(text: str) -> dt.date | None:
+    """2026-04-30, 2026/4/30, 2026.4.30, 2026年4月30日, 令和8年4月30日, 令和元年…, R8.4.30 → date."""
+    s = unicodedata.normalize("NFKC", text).replace(" ", "").upper()
+    m = (re.fullmatch(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", s)
+         or re.fullmatch(r"(\d{4})年(\d{1,2})月(\d{1,2})日?", s))
+    year = None
+    if m:
+        year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    else:
+        m = (re.fullmatch(r"(令和|平成)(\d{1,2}|元)年(\d{1,2})月(\d{1,2})日?", s)
+             or re.fullmatch(r"(R|H)(\d{1,2}|元)[./年](\d{1,2})[./月](\d{1,2})日?", s))
+        if m:
+            n = 1 if m.group(2) == "元" else int(m.group(2))
+            year, month, day = ERA_START[m.group(1)] + n, int(m.group(3)), int(m.group(4))
+    if year is None:
+        return None
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None

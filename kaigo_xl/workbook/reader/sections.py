@@ -1,0 +1,251 @@
+"""The input sheets, section by section, → the plain data of a FacilityInput (施設情報, 月別職員数, 勤務形態一覧,
+取組, 経費). Cells come from layout.py; each value goes through kaigo_xl.workbook.reader.cells."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal
+
+from kaigo_xl.catalog import default_catalog
+from kaigo_xl.models import FISCAL_MONTHS
+from kaigo_xl.workbook import layout as L
+from kaigo_xl.workbook.reader.cells import BAD, ERA_START, CellReader, SheetValues, is_blank
+from kaigo_xl.xlsx.refs import column_letters
+
+_YES_NO = {"あり": True, "なし": False, "有": True, "無": False}
+_METHODS = {m: m for m in L.INPUT_METHODS}
+_STATUSES = {"実施済": "実施済", "実施予定": "実施予定", "実施済み": "実施済", "予定": "実施予定"}
+_PATTERNS = {p: p for p in L.ROSTER_PATTERNS}
+_SHORT = {L.ROSTER_SHORT_MARK: True, "◯": True, "〇": True, "はい": True, "×": False, "いいえ": False}
+
+
+def read_facility(r: CellReader, sh: SheetValues, data: dict) -> bool:
+    """施設情報 → the top-level fields. False when a field the model cannot do without is unusable."""
+    ok = True
+    for f in L.FACILITY_FIELDS:
+        value = _facility_value(r, sh, f)
+        if value is BAD:
+            ok = ok and f.key not in ("facility.type", "fiscal_year")
+            continue
+        if value is None or value == "":
+            if f.key == "fiscal_year":
+                r.invalid(sh.where(f.cell), f"{f.label}を入力してください。")
+                ok = False
+            continue
+        _put(data, f.key, value)
+    return ok
+
+
+def _facility_value(r: CellReader, sh: SheetValues, f: L.Field) -> object:
+    """One field of 施設情報, read as its kind says (choice, date, year, number or text)."""
+    if f.key == "facility.type":
+        value = r.choice(sh, f.cell, f.label, {c: c for c in f.choices}
+                         | {"養護老人ホーム": "養護", "軽費老人ホーム": "軽費"}, f.choices)
+        if value is None:
+            value = r.invalid(sh.where(f.cell), f"{f.label}を選んでください（{'・'.join(f.choices)}）。")
+        return value
+    if f.key == "facility.tokutei_designated":
+        return _yes_no(r, sh, f)
+    if f.key == "phase":
+        return r.choice(sh, f.cell, f.label, L.PHASE_VALUES | {"計画": "plan", "実績報告": "report"}, f.choices)
+    if f.kind == "choice":
+        return r.choice(sh, f.cell, f.label, {c: c for c in f.choices})
+    if f.kind == "date":
+        return r.date(sh, f.cell, f.label)
+    if f.kind == "year":
+        return _fiscal_year(r, sh, f)
+    if f.kind in ("int", "month", "yen"):
+        value = r.integer(sh, f.cell, f.label, "yen" if f.kind == "yen" else "int")
+        if isinstance(value, int) and value < 0 and f.key in ("facility.capacity", "received_yen"):
+            value = r.invalid(sh.where(f.cell), f"{f.label}「{value}」が負の値です。")
+        return value
+    return r.text(sh, f.cell)
+
+
+def _yes_no(r: CellReader, sh: SheetValues, f: L.Field) -> object:
+    v = sh.value(f.cell)
+    if isinstance(v, bool):
+        return v
+    return r.choice(sh, f.cell, f.label, _YES_NO, f.choices)
+
+
+def _fiscal_year(r: CellReader, sh: SheetValues, f: L.Field) -> object:
+    """2025, or 令和7年度 / R7 as officials write it."""
+    v = sh.value(f.cell)
+    if isinstance(v, str):
+        s = unicodedata.normalize("NFKC", v).replace(" ", "").upper()
+        m = re.fullmatch(r"(令和|平成|R|H)(\d{1,2}|元)(年度?)?", s)
+        if m:
+            era_year = ERA_START[m.group(1)] + (1 if m.group(2) == "元" else int(m.group(2)))
+            r.normalised(sh.where(f.cell), v, era_year)
+            return era_year
+    year = r.integer(sh, f.cell, f.label, "year")
+    if isinstance(year, int) and not 2000 <= year <= 2100:
+        return r.invalid(sh.where(f.cell), f"{f.label}「{year}」は西暦の年度（例: 2025）で入力してください。")
+    return year
+
+
+def _put(data: dict, key: str, value: object) -> None:
+    head, _, tail = key.partition(".")
+    if tail:
+        data.setdefault(head, {})[tail] = value
+    else:
+        data[head] = value
+
+
+def read_method(r: CellReader, monthly: SheetValues, roster: SheetValues) -> str:
+    """直接入力 or 勤務形態一覧; when the cell is blank, whichever sheet has numbers."""
+    chosen = r.choice(monthly, L.INPUT_METHOD_CELL, "入力方法", _METHODS)
+    if isinstance(chosen, str):
+        return chosen
+    typed = any(not is_blank(monthly.value(f"{c}{row}")) for row in L.MONTHLY_ROWS for c in (L.COL_FTE, L.COL_TOKUTEI))
+    staff = any(not is_blank(roster.value(f"{L.ROSTER_COL_JOB}{row}")) for row in L.ROSTER_ROWS)
+    return L.INPUT_METHODS[1] if staff and not typed else L.INPUT_METHODS[0]
+
+
+def read_monthly(r: CellReader, sh: SheetValues) -> tuple[list[dict], list[str]]:
+    """Direct entry: one row per month with a readable 職員数. Months left out (blank or unreadable) are
+    reported once by the engine's MONTH_MISSING, which `locate` points at those cells."""
+    rows: list[dict] = []
+    missing: list[str] = []
+    for month in FISCAL_MONTHS:
+        row = L.MONTH_ROW[month]
+        fte = r.decimal(sh, f"{L.COL_FTE}{row}", f"{month}月の職員数（常勤換算）")
+        tokutei = r.decimal(sh, f"{L.COL_TOKUTEI}{row}", f"{month}月の特定施設担当職員数")
+        if fte is None or fte is BAD or tokutei is BAD:
+            missing.append(f"{L.COL_FTE}{row}" if fte is None or fte is BAD else f"{L.COL_TOKUTEI}{row}")
+            continue
+        k = len(rows)
+        rows.append({"month": month, "fte": fte, "tokutei_fte": tokutei if tokutei is not None else Decimal(0)})
+        for field, col in (("fte", L.COL_FTE), ("tokutei_fte", L.COL_TOKUTEI), ("month", L.COL_MONTH)):
+            r.where[f"monthly[{k}].{field}"] = sh.where(f"{col}{row}")
+    return rows, missing
+
+
+def read_roster(r: CellReader, sh: SheetValues) -> dict:
+    """勤務形態一覧: staff rows with a job or any hours; blank rows are skipped."""
+    roster: dict = {"staff": []}
+    weekly = r.decimal(sh, L.ROSTER_WEEKLY_HOURS_CELL, "常勤の従業者が勤務すべき週の時間数", "hours")
+    if isinstance(weekly, Decimal):
+        if weekly <= 0:
+            r.invalid(sh.where(L.ROSTER_WEEKLY_HOURS_CELL), f"常勤の従業者が勤務すべき週の時間数「{weekly}」は正の数で入力してください。")
+        else:
+            roster["weekly_fulltime_hours"] = weekly
+    r.where["roster.weekly_fulltime_hours"] = sh.where(L.ROSTER_WEEKLY_HOURS_CELL)
+    for row in L.ROSTER_ROWS:
+        person = _roster_person(r, sh, row)
+        if person is None:
+            continue  # a blank row, or a person who cannot be counted (already reported)
+        base = f"roster.staff[{len(roster['staff'])}]"
+        roster["staff"].append(person)
+        r.where[base] = sh.where(f"{L.ROSTER_COL_NAME}{row}")
+        for field, letters in (("name", L.ROSTER_COL_NAME), ("job", L.ROSTER_COL_JOB),
+                               ("pattern", L.ROSTER_COL_PATTERN), ("short_time", L.ROSTER_COL_SHORT)):
+            r.where[f"{base}.{field}"] = sh.where(f"{letters}{row}")
+        for m in FISCAL_MONTHS:
+            for key, col in zip(("sochi_hours", "tokutei_hours"), L.roster_cols(m)):
+                r.where[f"{base}.{key}.{m}"] = r.where[f"{base}.{key}"] = sh.where(f"{column_letters(col)}{row}")
+    return roster
+
+
+def _roster_person(r: CellReader, sh: SheetValues, row: int) -> dict | None:
+    """One roster row → a person (name, job, pattern, short time, hours by month); None when blank or unusable."""
+    hour_refs = [f"{column_letters(c)}{row}" for m in FISCAL_MONTHS for c in L.roster_cols(m)]
+    cells = [f"{c}{row}" for c in (L.ROSTER_COL_NAME, L.ROSTER_COL_JOB, L.ROSTER_COL_PATTERN, L.ROSTER_COL_SHORT)]
+    if all(is_blank(sh.value(ref)) for ref in cells + hour_refs):
+        return None
+    name = r.text(sh, f"{L.ROSTER_COL_NAME}{row}")
+    who = name or f"{row}行目の職員"
+    job = r.text(sh, f"{L.ROSTER_COL_JOB}{row}")
+    pattern = r.choice(sh, f"{L.ROSTER_COL_PATTERN}{row}", f"{who}の勤務形態", _PATTERNS)
+    short_ref = f"{L.ROSTER_COL_SHORT}{row}"
+    short = sh.value(short_ref)
+    if not isinstance(short, bool):
+        short = r.choice(sh, short_ref, f"{who}の短時間勤務", _SHORT, (f"{L.ROSTER_SHORT_MARK}（該当）", "空欄"))
+    if not job:
+        r.invalid(sh.where(f"{L.ROSTER_COL_JOB}{row}"), f"{who}の職種を選んでください（{'・'.join(L.ROSTER_JOBS)}）。")
+    if pattern is None:
+        r.invalid(sh.where(f"{L.ROSTER_COL_PATTERN}{row}"), f"{who}の勤務形態を選んでください（A・B・C・D）。")
+    person: dict = {"name": name, "job": unicodedata.normalize("NFKC", job), "pattern": pattern,
+                    "short_time": short is True, "sochi_hours": {}, "tokutei_hours": {}}
+    for m in FISCAL_MONTHS:
+        sochi_col, tokutei_col = L.roster_cols(m)
+        for key, col, what in (("sochi_hours", sochi_col, "措置"), ("tokutei_hours", tokutei_col, "特定施設")):
+            hours = r.decimal(sh, f"{column_letters(col)}{row}", f"{who}の{m}月の勤務時間（{what}）", "hours",
+                              text_ok=False)
+            if isinstance(hours, Decimal):
+                person[key][m] = hours
+    return person if job and isinstance(pattern, str) else None
+
+
+def _initiative_code(r: CellReader, sh: SheetValues, ref: str) -> str:
+    """⑰, or 17 / (17) typed as a number → ⑰; other text is kept and judged by the engine."""
+    raw = r.text(sh, ref)
+    catalog = default_catalog()
+    if catalog.knows(raw):
+        return raw
+    digits = unicodedata.normalize("NFKC", raw).strip("()（）第番 ")
+    for item in catalog.items.values():
+        if digits.isdigit() and int(digits) == item.number:
+            r.normalised(sh.where(ref), raw, item.code)
+            return item.code
+    return raw
+
+
+def read_initiatives(r: CellReader, sh: SheetValues) -> list[dict]:
+    """ア/イ/ウ count when a status is chosen; the extra rows when a code is given."""
+    out: list[dict] = []
+    rows: list[tuple[str | None, int, bool]] = [(code, row, True) for code, row in L.INITIATIVE_FIXED_ROWS.items()]
+    rows += [(None, row, False) for row in L.INITIATIVE_EXTRA_ROWS]
+    for code, row, fixed in rows:
+        ref = {k: f"{c}{row}" for k, c in (("code", L.INI_COL_CODE), ("status", L.INI_COL_STATUS),
+                                            ("detail", L.INI_COL_DETAIL))}
+        status = r.choice(sh, ref["status"], "取組の状況", _STATUSES, L.STATUS_CHOICES)
+        detail = r.text(sh, ref["detail"])
+        if not fixed:
+            code = _initiative_code(r, sh, ref["code"])
+            if not code:
+                if status is not None or detail:
+                    r.invalid(sh.where(ref["code"]), "取組の番号（①～㉘）を入力してください。")
+                continue
+        if status is None:
+            if detail or not fixed:
+                r.invalid(sh.where(ref["status"]), f"取組（{code}）の状況（実施済・実施予定）を選んでください。")
+            continue
+        if status is BAD:
+            continue
+        k = len(out)
+        out.append({"code": code, "status": status, "detail": detail})
+        r.where[f"initiatives[{k}]"] = sh.where(ref["code"])
+        for field in ("code", "status", "detail"):
+            r.where[f"initiatives[{k}].{field}"] = sh.where(ref[field])
+    return out
+
+
+def read_expenses(r: CellReader, sh: SheetValues) -> list[dict]:
+    """Spending lines: every row with any value."""
+    out: list[dict] = []
+    cols = {"category": L.EXP_COL_CATEGORY, "description": L.EXP_COL_DESCRIPTION,
+            "planned_yen": L.EXP_COL_PLANNED, "actual_yen": L.EXP_COL_ACTUAL}
+    for row in L.EXPENSE_ROWS:
+        refs = {k: f"{c}{row}" for k, c in cols.items()}
+        if all(is_blank(sh.value(ref)) for ref in refs.values()):
+            continue
+        line: dict = {"category": unicodedata.normalize("NFKC", r.text(sh, refs["category"])),
+                      "description": r.text(sh, refs["description"])}
+        bad = False
+        for key, label in (("planned_yen", "計画額"), ("actual_yen", "実績額")):
+            yen = r.integer(sh, refs[key], f"{row}行目の{label}", "yen")
+            bad |= yen is BAD
+            line[key] = None if yen is BAD else yen
+        if not line["category"]:  # the engine would call "" an unknown category; say what to do instead
+            if not bad:
+                r.invalid(sh.where(refs["category"]), f"{row}行目の経費区分を選んでください（{'・'.join(L.EXPENSE_CATEGORIES[:2])}）。")
+            continue
+        k = len(out)
+        out.append(line)
+        r.where[f"expenses[{k}]"] = sh.where(refs["category"])
+        for key, ref in refs.items():
+            r.where[f"expenses[{k}].{key}"] = sh.where(ref)
+    return out

@@ -1,0 +1,157 @@
+"""勤務形態一覧: up to 60 staff with their monthly hours → 常勤換算 exactly as kaigo_xl.rules.fte.month_fte."""
+
+from __future__ import annotations
+
+from openpyxl.styles import Alignment
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
+from openpyxl.worksheet.worksheet import Worksheet
+
+from kaigo_xl.models import FISCAL_MONTHS, Roster
+from kaigo_xl.rules import fte, kasan
+from kaigo_xl.workbook import layout, styles
+from kaigo_xl.workbook.template import formulas as F
+from kaigo_xl.workbook.template.settings import Lists
+
+ROSTER = "勤務形態一覧"
+_ACROSS = Alignment(horizontal="centerContinuous", vertical="center")
+
+
+def _counted_formula(job: str) -> str:
+    """○ when the job counts for the facility type (kasan.COUNTED_JOBS: 養護 → 支援員/主任支援員, 軽費 → 介護職員)."""
+    parts = []
+    for ftype, jobs in kasan.COUNTED_JOBS.items():
+        either = ",".join(f'{job}="{j}"' for j in sorted(jobs))
+        parts.append(f'AND(KX_FACILITY_TYPE="{ftype}",OR({either}))')
+    pattern = job.replace(f"${layout.ROSTER_COL_JOB}", f"${layout.ROSTER_COL_PATTERN}")
+    valid = ",".join(f'{pattern}="{p}"' for p in layout.ROSTER_PATTERNS)
+    return f'=IF(AND(OR({",".join(parts)}),OR({valid})),"{layout.ROSTER_SHORT_MARK}","")'
+
+
+_DEFAULT_WEEK = int(Roster.model_fields["weekly_fulltime_hours"].default)  # 40
+
+
+def roster_fte_formula(sochi: str, tokutei: str, days: str, side: str) -> str:
+    """One month's FTE of one side (措置 or 特定施設), exactly as kaigo_xl.rules.fte.month_fte.
+
+    Whole persons — pattern A, or short-time ○ working ≥ 30 h/week — who work on exactly one side count 1 there;
+    everyone else's hours are summed per side and converted once: INT(hours×70 ÷ (MAX(week,32)×days)) ÷ 10.
+
+    Why this is exact: hours ÷ (week × days ÷ 7) × 10 is written as hours×70 ÷ (week×days) so that no inexact
+    ÷7 happens first. With quarter-hour inputs, hours×70 and week×days are exact binary numbers and the one
+    division is correctly rounded: when the true quotient is an integer n the result is exactly n, and otherwise
+    it lies at least 1/(4×week×days) away from any integer — far more than the rounding error — so INT gives the
+    same tenths as the engine's fractions. (581.25 h, 38.75 h/week, 30 days: 40687.5 ÷ 1162.5 = 35 → 3.5, where
+    581.25 ÷ (38.75×30÷7) in floats is 3.4999… → 3.4.) The tenths are assembled as (10×whole + INT(…)) ÷ 10 so the
+    result is the double nearest to the exact decimal.
+    """
+    r0, r1 = layout.ROSTER_ROWS[0], layout.ROSTER_ROWS[-1]
+
+    def col(c: str) -> str:
+        return f"${c}${r0}:${c}${r1}"
+
+    counted = f'({col(layout.ROSTER_COL_COUNTED)}="{layout.ROSTER_SHORT_MARK}")'
+    s, t = sochi, tokutei
+    s_pos, t_pos = f"({s}>0)*{s}", f"({t}>0)*{t}"
+    whole = (f'((({col(layout.ROSTER_COL_PATTERN)}="A")+({col(layout.ROSTER_COL_SHORT)}="{layout.ROSTER_SHORT_MARK}")'
+             f"*(({s_pos}+{t_pos})*7>={int(fte.SHORT_TIME_WEEKLY_HOURS)}*{days}))>0)")
+    one_side = f"(({s}>0)<>({t}>0))"
+    mine, mine_pos = (s, s_pos) if side == "sochi" else (t, t_pos)
+    whole_count = f"SUMPRODUCT({counted}*{whole}*{one_side}*({mine}>0))"
+    hours = f"SUMPRODUCT({counted}*(1-{whole}*{one_side})*{mine_pos})"
+    # the weekly hours as the reader reads them; blank, unreadable or not positive → the model's default (40)
+    v = F.num_cells(layout.S_ROSTER, layout.ROSTER_WEEKLY_HOURS_CELL)[-1]
+    v = f"${v.rstrip('0123456789')}${v[len(v.rstrip('0123456789')):]}"
+    week = (f"MAX(IF(ISNUMBER({v}),IF({v}>0,{v},{_DEFAULT_WEEK}),{_DEFAULT_WEEK}),{int(fte.MIN_WEEKLY_HOURS)})")
+    return f"=(10*{whole_count}+INT({hours}*70/({week}*{days})))/10"
+
+
+def build_roster(ws: Worksheet, lists: Lists) -> None:
+    r0, r1 = layout.ROSTER_ROWS[0], layout.ROSTER_ROWS[-1]
+    hr = layout.ROSTER_HEADER_ROW
+    styles.title(ws, "勤務形態一覧（勤務時間から常勤換算数を計算）")
+    styles.text(ws, "A2", "月別職員数シートの入力方法で「勤務形態一覧」を選ぶと、ここで計算した常勤換算数を使います。"
+                "勤務時間は月の合計を、措置の業務と特定施設の業務に分けて入力してください（兼務者は措置の時間だけが対象）。",
+                small=True, wrap=True)
+    ws.merge_cells("A2:Q2")
+    ws.row_dimensions[2].height = 26
+    wk = layout.ROSTER_WEEKLY_HOURS_CELL
+    styles.text(ws, f"A{wk[1:]}", "常勤の従業者が勤務すべき週の時間数", bold=True, wrap=True)
+    ws.merge_cells(f"A{wk[1:]}:B{wk[1:]}")
+    ws.row_dimensions[int(wk[1:])].height = 28
+    styles.input_cell(ws, wk, styles.HOURS)
+    ws[wk] = _DEFAULT_WEEK
+    styles.hidden_helpers(ws, F.num_helpers(layout.S_ROSTER, wk, "hours"))
+    styles.validation(ws, wk, kind="decimal", operator="between", formula1="1", formula2="168",
+                      prompt="就業規則で定める常勤の週の勤務時間（例: 40）。32時間未満のときは32時間として計算します。",
+                      error="週の時間数は1〜168の数で入力してください。")
+    styles.text(ws, f"D{wk[1:]}", "時間（32未満は32）", small=True)
+    styles.text(ws, "F3", '="集計対象の職種: "&IF(KX_FACILITY_TYPE="軽費","介護職員",'
+                'IF(KX_FACILITY_TYPE="養護","支援員・主任支援員","（施設情報で種別を選んでください）"))', bold=True)
+    styles.text(ws, "F4", "常勤換算数 ＝ 勤務時間の合計 ÷（週の時間数 × 月の日数 ÷ 7）、小数点第2位以下切り捨て", small=True)
+    sr = layout.ROSTER_SUMMARY_ROWS
+    lr = layout.ROSTER_MONTH_LABEL_ROW
+    for label, row in (("月", lr), ("月の日数", sr["days"]), ("措置の常勤換算数（対象）", sr["sochi"]),
+                       ("特定施設の常勤換算数（除く）", sr["tokutei"])):
+        styles.text(ws, f"A{row}", label, bold=True)
+        ws.merge_cells(f"A{row}:E{row}")
+    styles.header(ws, hr, {"A": "集計対象", "B": "氏名", "C": "職種", "D": "勤務形態", "E": "短時間勤務"})
+    for c in "ABCDE":
+        ws.merge_cells(f"{c}{hr}:{c}{hr + 1}")
+    for month in FISCAL_MONTHS:
+        cs, ct = layout.roster_cols(month)
+        ls, lt = get_column_letter(cs), get_column_letter(ct)
+        year = F.calendar_year(str(month))
+        # a month's two columns share one heading and one result: centred across both (cheaper than merging,
+        # and every value stays in the 措置 column that layout.roster_cols names first)
+        styles.header(ws, lr, {ls: f"{month}月", lt: None})
+        days = f"{ls}${sr['days']}"
+        styles.result_cell(ws, f"{ls}{sr['days']}", f"=DAY(EOMONTH(DATE({year},{month},1),0))", "0", fill=None)
+        sochi, tok = f"{ls}${r0}:{ls}${r1}", f"{lt}${r0}:{lt}${r1}"
+        styles.result_cell(ws, f"{ls}{sr['sochi']}", roster_fte_formula(sochi, tok, days, "sochi"), styles.FTE,
+                           bold=True)
+        styles.result_cell(ws, f"{ls}{sr['tokutei']}", roster_fte_formula(sochi, tok, days, "tokutei"), styles.FTE)
+        for row in (sr["days"], sr["sochi"], sr["tokutei"]):
+            styles.result_cell(ws, f"{lt}{row}", None, fill=None)
+        styles.header(ws, hr, {ls: f'=IF(ISNUMBER(KX_FISCAL_YEAR),{F.wareki_month(year, str(month))},"{month}月")',
+                               lt: None})
+        for row in (lr, sr["days"], sr["sochi"], sr["tokutei"], hr):
+            ws[f"{ls}{row}"].alignment = _ACROSS
+            ws[f"{lt}{row}"].alignment = _ACROSS
+        styles.header(ws, hr + 1, {ls: "措置", lt: "特定施設"})
+    last_col = get_column_letter(layout.roster_cols(FISCAL_MONTHS[-1])[1])
+    for row in layout.ROSTER_ROWS:
+        styles.result_cell(ws, f"{layout.ROSTER_COL_COUNTED}{row}", _counted_formula(f"${layout.ROSTER_COL_JOB}{row}"),
+                           fill=None)
+        ws[f"{layout.ROSTER_COL_COUNTED}{row}"].alignment = styles.CENTER
+        for col in (layout.ROSTER_COL_NAME, layout.ROSTER_COL_JOB, layout.ROSTER_COL_PATTERN, layout.ROSTER_COL_SHORT):
+            styles.input_cell(ws, f"{col}{row}")
+        for month in FISCAL_MONTHS:
+            for col_no in layout.roster_cols(month):
+                styles.input_cell(ws, f"{get_column_letter(col_no)}{row}")  # General: 160 and 160.75 both read plainly
+    first_hours = get_column_letter(layout.ROSTER_FIRST_MONTH_COL)
+    styles.validation(ws, f"{layout.ROSTER_COL_JOB}{r0}:{layout.ROSTER_COL_JOB}{r1}", kind="list",
+                      formula1=lists.range("job"), prompt="職種を選んでください。養護は支援員・主任支援員、軽費は介護職員が"
+                      "対象職員数に入ります（別添1 2(2)ア）。", error="職種は一覧から選んでください。")
+    styles.validation(ws, f"{layout.ROSTER_COL_PATTERN}{r0}:{layout.ROSTER_COL_PATTERN}{r1}", kind="list",
+                      formula1=lists.range("pattern"), prompt="A＝常勤・専従、B＝常勤・兼務、C＝非常勤・専従、D＝非常勤・兼務",
+                      error="勤務形態は A・B・C・D から選んでください。")
+    styles.validation(ws, f"{layout.ROSTER_COL_SHORT}{r0}:{layout.ROSTER_COL_SHORT}{r1}", kind="list",
+                      formula1=lists.range("short"), prompt="育児・介護休業法による短時間勤務の職員は ○ を選んでください。",
+                      error="短時間勤務は ○ を選ぶか、空欄にしてください。")
+    styles.validation(ws, f"{first_hours}{r0}:{last_col}{r1}", kind="decimal", operator="between", formula1="0",
+                      formula2="744", prompt="その月の勤務時間の合計（時間）。15分単位なら 0.25 刻み（例: 160.75）。",
+                      error="勤務時間は 0〜744 の数（時間）で入力してください。")
+    styles.text(ws, f"A{r1 + 2}", "※ 常勤専従（A）と、育児・介護の短時間勤務（○）で週30時間以上の職員は、その月に措置・特定施設の"
+                "一方だけで勤務していれば1人と数えます。計算は15分単位（0.25時間刻み）の勤務時間で誤差なく行われます。", small=True)
+    styles.widths(ws, A=7, B=14, C=11, D=8, E=9)
+    styles.width_range(ws, layout.ROSTER_FIRST_MONTH_COL, layout.roster_cols(FISCAL_MONTHS[-1])[1], 7.5)
+    ws.row_dimensions[hr + 1].height = 27  # 特定施設 on two lines
+    ws.freeze_panes = f"{first_hours}{r0}"
+    styles.protect(ws)
+    # April–September and October–March on separate A4 pages, names repeated: legible without shrinking
+    styles.page_a4(ws, landscape=True, fit_width=False, print_area=f"A1:{last_col}{r1 + 2}",
+                   title_rows=f"{hr}:{hr + 1}")
+    ws.page_setup.scale = 85
+    ws.print_title_cols = "A:E"
+    ws.col_breaks.append(Break(id=layout.roster_cols(9)[1]))

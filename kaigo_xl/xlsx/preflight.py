@@ -1,0 +1,304 @@
+"""Looking at a file before any parser does: damaged, disguised and hostile workbooks are refused here with a
+Japanese message, so that openpyxl and python-calamine only ever see well-formed .xlsx zips of sane size.
+
+Why each check exists:
+- legacy .xls, password-protected books and other formats are sniffed from the first bytes (an OLE2 compound
+  file's directory names tell an encrypted book from an old one), so the user hears what to do instead of
+  "cannot read";
+- zip bombs: the central directory's declared sizes are checked without inflating, then every part is inflated
+  once (a part of up to 4 MB in one zlib call capped at its declared size + 1 MB, a larger one as a stream of
+  64 KB chunks, nothing kept), counting bytes and checking its CRC, so a part whose header lies about its size
+  is refused after at most 1 MB beyond the declared size. Parsers then read exactly the bytes
+  checked here, so they need no cap of their own (unless the file is swapped between the two reads, which only
+  someone already on the machine could do);
+- entity expansion ("billion laughs"): a DOCTYPE can only stand before the root element, so every XML part's
+  prolog is read and any `<!DOCTYPE` / `<!ENTITY` refused — no workbook written by Excel has one;
+- a value far away (e.g. XFD1048576): python-calamine allocates the used range from A1 as one dense grid, and
+  for A1…XFD1048576 the process aborts (a Rust allocation failure no `except` can catch); the XML of each sheet
+  a reader will open is scanned for the cells' positions (plainly written cells by one regex pass, anything
+  unusual tag by tag), and a sheet whose used range exceeds MAX_SHEET_CELLS is refused, naming the sheet and
+  the cell. Other sheets are scanned only when someone asks for their extent (SheetExtents).
+Nothing here evaluates a formula or runs a macro: values are read, never executed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import struct
+import zipfile
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+import olefile
+
+from kaigo_xl.errors import InputUnreadable
+from kaigo_xl.xlsx import parts
+from kaigo_xl.xlsx.extent import MAX_SHEET_CELLS, ExtentScanner, SheetExtent, too_wide
+from kaigo_xl.xlsx.package import local_name, parse_book_index
+from kaigo_xl.xlsx.parts import (
+    RESAVE,
+    RESEND,
+    Package,
+    PrologCheck,
+    Refused,
+    bomb,
+    check_directory,
+    declared_entries,
+    inflate,
+    small_xml,
+)
+
+__all__ = ["MAX_FILE_BYTES", "MAX_SHEET_CELLS", "Preflight", "SheetExtent", "SheetExtents", "parser_errors", "preflight"]
+
+MAX_FILE_BYTES = 50 * 1024 * 1024  # the file on disk
+OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_MAIN_TYPES = {
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml": False,
+    "application/vnd.ms-excel.sheet.macroEnabled.main+xml": True,
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml": False,
+    "application/vnd.ms-excel.template.macroEnabled.main+xml": True,
+}
+
+
+@dataclass(frozen=True)
+class Preflight:
+    """What the checks learned: readers may warn about macros; nothing in a macro is ever run."""
+
+    path: Path
+    macro_enabled: bool = False
+    sheets: Mapping[str, SheetExtent] = field(default_factory=dict)  # every sheet (see SheetExtents)
+    defined_names: dict[str, str] = field(default_factory=dict)  # global names: KX_FTE → '月別職員数'!$C$6:$C$17
+
+
+class SheetExtents(Mapping[str, SheetExtent]):
+    """The used range of every sheet. The sheets a reader will open are scanned by preflight; any other sheet
+    (instructions, printed forms: most of a book's XML) is scanned the first time someone looks it up, reading its
+    part again with the same checks. Its bytes were already inflated and CRC-checked by preflight."""
+
+    def __init__(self, path: Path, scanned: dict[str, SheetExtent], later: dict[str, list[zipfile.ZipInfo]],
+                 order: list[str]) -> None:
+        self._path, self._scanned, self._later, self._order = path, scanned, later, order
+
+    def __getitem__(self, sheet: str) -> SheetExtent:
+        if sheet not in self._scanned:
+            parts = self._later[sheet]  # KeyError: not a sheet of this book
+            found = []
+            with _refusals(self._path), open(self._path, "rb") as fh:
+                for info in parts:
+                    scanner = ExtentScanner()
+                    for chunk in inflate(fh, info):
+                        scanner.feed(chunk)
+                    found.append(scanner.close())
+            self._scanned[sheet] = max(found, key=lambda ext: ext.cells)  # two parts named alike: the wider
+        return self._scanned[sheet]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._order)
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def __repr__(self) -> str:  # without scanning anything
+        return f"SheetExtents({self._scanned!r}, not yet scanned: {[s for s in self._order if s not in self._scanned]})"
+
+
+def preflight(path: Path, sheets: Iterable[str] | None = None, *, deep: bool = True) -> Preflight:
+    """Raise InputUnreadable when `path` is not a readable, sane .xlsx/.xlsm workbook.
+
+    `sheets` limits the used-range check to the sheets a reader will open (default: every sheet).
+    `deep=False` (for readers that only ever open `sheets`, such as `kaigo-xl collect`) also leaves the other sheets'
+    parts uninflated: no parser will touch them, and their declared sizes were still checked in the zip directory.
+    Anything that later loads the whole book (openpyxl in `kaigo-xl forms`) must use the default.
+    Reads the file once (a bounded piece at a time); never builds a parser's tree of a sheet. The result carries
+    the book's global defined names, so a reader need not open the zip again for them.
+    """
+    path = Path(path)
+    with _refusals(path):
+        return _preflight(path, None if sheets is None else set(sheets), deep)
+
+
+@contextlib.contextmanager
+def _refusals(path: Path) -> Iterator[None]:
+    try:
+        yield
+    except Refused as exc:
+        raise InputUnreadable(f"{path}: {exc}") from None
+    except PermissionError:
+        raise InputUnreadable(f"{path}: 読み取りの権限がありません。ファイルを閉じるか、権限を確かめてください。") from None
+    except OSError as exc:
+        raise InputUnreadable(f"{path}: 読み込めません（{exc.strerror or exc}）。") from None
+
+
+def _preflight(path: Path, wanted: set[str] | None, deep: bool = True) -> Preflight:
+    if path.is_dir():
+        raise Refused("フォルダーです。ファイルを指定してください。")
+    if not path.exists():
+        raise Refused("ファイルが見つかりません。名前と場所を確かめてください。")
+    size = path.stat().st_size
+    if size == 0:
+        raise Refused("空のファイルです（0 バイト）。保存や送信が途中で失敗した可能性があります。" + RESEND)
+    if size > MAX_FILE_BYTES:
+        raise Refused(f"ファイルが大きすぎます（{size / 1024 / 1024:.0f}MB。{MAX_FILE_BYTES // 1024 // 1024}MB まで）。"
+                       "入力用のブックがこれほど大きくなることはありません。画像や不要なシートを削除してください。")
+    with open(path, "rb") as fh:
+        head = fh.read(4096)
+        if head.startswith(OLE2_SIGNATURE):
+            raise Refused(_ole_reason(fh))
+        if not head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+            raise Refused(_not_a_zip_reason(head))
+        if declared_entries(fh, size) > parts.MAX_PARTS:  # before zipfile builds one object per entry
+            raise Refused(f"ZIP の中のファイルが多すぎます（{parts.MAX_PARTS:,}個まで）。Excel ブックとして不自然です。")
+        try:
+            archive = zipfile.ZipFile(fh)
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, struct.error):
+            raise Refused("ファイルが途中で切れているか壊れています（ZIP の目次が読めません）。" + RESEND) from None
+        with archive:
+            infos = check_directory(archive.infolist())
+        package = Package(fh, {i.filename: i for i in infos})
+        macro = _check_package(package)
+        sheet_parts, book_names = _sheet_parts(package)
+        extents, later = _scan_parts(package, infos, sheet_parts, wanted, deep)
+    for name, ext in extents.items():
+        if ext.cells > MAX_SHEET_CELLS:
+            raise Refused(too_wide(name, ext))
+    order = list(dict.fromkeys(sheet_parts[i.filename] for i in infos if i.filename in sheet_parts))
+    return Preflight(path, macro, SheetExtents(path, extents, later, order), book_names)
+
+
+# ---- what a non-zip file is ----
+
+def _not_a_zip_reason(head: bytes) -> str:
+    if head.startswith(b"%PDF"):
+        return "PDF ファイルです。Excel ブック（.xlsx）を指定してください。"
+    if b"\x00" not in head[:1024] and _looks_like_text(head):
+        stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+        if stripped.startswith((b"<html", b"<!doctype html", b"<?xml", b"<table")):
+            return ("Web ページ（HTML）または XML のファイルで、拡張子だけが .xlsx になっています。" + RESAVE)
+        return ("CSV などのテキストファイルで、拡張子だけが .xlsx になっています（Excel ブックではありません）。"
+                + RESAVE)
+    return "Excel ブック（.xlsx）ではありません。ファイルが壊れているか、別の形式です。" + RESEND
+
+
+def _looks_like_text(head: bytes) -> bool:
+    for encoding in ("utf-8", "cp932"):
+        try:
+            head.decode(encoding)
+            return True
+        except UnicodeDecodeError as exc:
+            if exc.start >= len(head) - 3:  # a character cut at the end of the sample
+                return True
+    return False
+
+
+# ---- OLE2 compound files: legacy .xls, password-protected books, Word … ----
+
+def _ole_reason(fh: BinaryIO) -> str:
+    names = _ole_stream_names(fh)
+    if {"EncryptionInfo", "EncryptedPackage"} & names:
+        return ("パスワードで保護（暗号化）されたブックです。読み込むことはできません。"
+                "Excel で開き、「ファイル」→「情報」→「ブックの保護」→「パスワードを使用して暗号化」で"
+                "パスワードを消してから保存し、もう一度指定してください。")
+    if {"WordDocument"} & names:
+        return "Word 文書です。Excel ブック（.xlsx）を指定してください。"
+    if not names or {"Workbook", "Book"} & names:
+        return "Excel 97-2003 形式（.xls）です。Excel で .xlsx 形式で保存し直してください。"
+    return "Office の古い形式のファイルで、Excel ブックではありません。Excel ブック（.xlsx）を指定してください。"
+
+
+def _ole_stream_names(fh: BinaryIO) -> set[str]:
+    """The top-level stream and storage names of an OLE2 compound file (olefile); empty when it is damaged."""
+    fh.seek(0)
+    try:
+        with olefile.OleFileIO(fh) as ole:
+            return {entry[0] for entry in ole.listdir(streams=True, storages=True) if entry}
+    except Exception:
+        return set()
+
+
+def _check_package(package: Package) -> bool:
+    """An Excel workbook has [Content_Types].xml and xl/workbook.xml; say what else it is. Returns 'has macros'."""
+    names = package.infos
+    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+        if "word/document.xml" in names:
+            raise Refused("Word 文書（.docx）です。Excel ブック（.xlsx）を指定してください。")
+        if any(n.startswith("ppt/") for n in names):
+            raise Refused("PowerPoint ファイルです。Excel ブック（.xlsx）を指定してください。")
+        if "content.xml" in names and "mimetype" in names:
+            raise Refused("OpenDocument 形式（.ods など）です。" + RESAVE)
+        if "xl/workbook.bin" in names:
+            raise Refused("Excel バイナリ ブック（.xlsb）です。" + RESAVE)
+        raise Refused("ZIP ファイルですが Excel ブックではありません（[Content_Types].xml または "
+                       "xl/workbook.xml がありません）。" + RESEND)
+    types = small_xml(package, "[Content_Types].xml")
+    macro = "xl/vbaProject.bin" in names
+    for el in types.iter():
+        if local_name(el.tag) == "Override" and el.get("PartName", "").lstrip("/") == "xl/workbook.xml":
+            macro = macro or _MAIN_TYPES.get(el.get("ContentType", ""), False)
+    return bool(macro)
+
+
+def _sheet_parts(package: Package) -> tuple[dict[str, str], dict[str, str]]:
+    """Zip part name → sheet name, from xl/workbook.xml and its relationships; and the book's global defined
+    names (those without localSheetId), so that a reader need not open the zip again for them."""
+    rels_name = "xl/_rels/workbook.xml.rels"
+    rels = small_xml(package, rels_name) if rels_name in package.infos else None
+    index = parse_book_index(small_xml(package, "xl/workbook.xml"), rels)
+    return {part: name for name, part in index.sheets.items()}, index.defined_names
+
+
+def _scan_parts(package: Package, infos: list[zipfile.ZipInfo], sheet_parts: dict[str, str],
+                wanted: set[str] | None, deep: bool = True,
+                ) -> tuple[dict[str, SheetExtent], dict[str, list[zipfile.ZipInfo]]]:
+    """Inflate and check every part (sizes, CRC, XML prolog); scan the used range of the wanted sheets. Returns
+    those extents, and the parts of the other sheets, to be scanned only if someone asks (SheetExtents)."""
+    extents: dict[str, SheetExtent] = {}
+    later: dict[str, list[zipfile.ZipInfo]] = {}
+    total = sum(package.inflated.values())
+    for info in infos:
+        if info.filename in package.inflated and info.filename not in sheet_parts:
+            continue  # inflated, checked and counted already
+        sheet = sheet_parts.get(info.filename)
+        if sheet is not None and wanted is not None and sheet not in wanted:
+            later.setdefault(sheet, []).append(info)
+            if not deep:
+                continue  # never parsed by this reader: inflated only if someone asks for its extent
+        scanner = ExtentScanner() if sheet is not None and sheet not in later else None
+        prolog = PrologCheck(f"{info.filename}（シート「{sheet}」）" if sheet is not None else info.filename)
+        for chunk in inflate(package.fh, info):
+            total += len(chunk)
+            if total > parts.MAX_UNCOMPRESSED_BYTES:
+                raise Refused(bomb("展開した量が上限を超えました"))
+            prolog.feed(chunk)
+            if scanner is not None:
+                scanner.feed(chunk)
+        prolog.close()
+        if scanner is not None and sheet is not None:
+            ext = scanner.close()
+            if sheet not in extents or ext.cells > extents[sheet].cells:  # two parts named alike: the wider
+                extents[sheet] = ext
+    return extents, later
+
+
+@contextlib.contextmanager
+def parser_errors(path: Path, what: str = "Excel ブック") -> Iterator[None]:
+    """Turn whatever a parser raises on a damaged file into InputUnreadable (never a traceback).
+
+    python-calamine raises `CalamineError`, and on some damaged input a Rust panic (`PanicException`, a
+    BaseException, which `except Exception` does not catch); openpyxl raises KeyError, ValueError, zipfile errors.
+    """
+    try:
+        yield
+    except InputUnreadable:
+        raise
+    except MemoryError:
+        raise InputUnreadable(f"{path}: {what}が大きすぎて読み込めません。") from None
+    except Exception as exc:
+        raise InputUnreadable(f"{path}: {what}として読めません。ファイルが壊れている可能性があります"
+                              f"（{type(exc).__name__}）。" + RESEND) from None
+    except BaseException as exc:
+        if type(exc).__name__ != "PanicException":
+            raise
+        raise InputUnreadable(f"{path}: {what}として読めません。ファイルが壊れている可能性があります。"
+                              + RESEND) from None

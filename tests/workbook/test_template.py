@@ -1,0 +1,408 @@
+"""The distributable template: sheets, names, input cells, validation, protection, printing, and fill_inputs."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+from support.pdf import pdf_info
+
+from kaigo_xl.catalog import default_catalog
+from kaigo_xl.commands import main
+from kaigo_xl.demo import sample_payload
+from kaigo_xl.errors import CapacityExceeded
+from kaigo_xl.findings import CODES
+from kaigo_xl.inputs import parse_payload
+from kaigo_xl.models import FacilityInput
+from kaigo_xl.policy import Policy
+from kaigo_xl.workbook import layout
+from kaigo_xl.workbook.template import build_template, fill_inputs
+from kaigo_xl.workbook.template.settings import Lists
+from kaigo_xl.xlsx import libreoffice
+
+YELLOW = "00" + layout.INPUT_FILL  # openpyxl stores ARGB
+
+
+@pytest.fixture(scope="module")
+def wb():
+    return build_template(Policy())
+
+
+@pytest.fixture
+def sample_input() -> FacilityInput:
+    inp, findings = parse_payload(sample_payload())
+    assert inp is not None, findings
+    return inp
+
+
+def _formulas(workbook):
+    for ws in workbook.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if isinstance(c.value, str) and c.value.startswith("="):
+                    yield ws.title, c.coordinate, c.value
+
+
+def _input_refs() -> list[tuple[str, str]]:
+    refs = [(layout.S_FACILITY, f.cell) for f in layout.FACILITY_FIELDS]
+    refs += [(layout.S_MONTHLY, f"{c}{r}") for r in layout.MONTHLY_ROWS for c in (layout.COL_FTE, layout.COL_TOKUTEI)]
+    refs.append((layout.S_MONTHLY, layout.INPUT_METHOD_CELL))
+    refs.append((layout.S_ROSTER, layout.ROSTER_WEEKLY_HOURS_CELL))
+    for r in (layout.ROSTER_ROWS[0], layout.ROSTER_ROWS[-1]):
+        refs += [(layout.S_ROSTER, f"{c}{r}") for c in "BCDE"] + [(layout.S_ROSTER, f"AC{r}"), (layout.S_ROSTER, f"F{r}")]
+    for r in (*layout.INITIATIVE_FIXED_ROWS.values(), *layout.INITIATIVE_EXTRA_ROWS):
+        refs += [(layout.S_INITIATIVES, f"{layout.INI_COL_STATUS}{r}"), (layout.S_INITIATIVES, f"{layout.INI_COL_DETAIL}{r}")]
+    refs += [(layout.S_INITIATIVES, f"{layout.INI_COL_CODE}{r}") for r in layout.INITIATIVE_EXTRA_ROWS]
+    refs += [(layout.S_EXPENSES, f"{c}{r}") for r in layout.EXPENSE_ROWS for c in "ABCD"]
+    return refs
+
+
+# ---------------------------------------------------------------- structure
+
+
+def test_sheets_follow_the_layout_order(wb):
+    assert tuple(wb.sheetnames) == layout.SHEET_ORDER
+
+
+def test_every_defined_name_of_the_layout_is_defined(wb):
+    for name, target in layout.NAMES.items():
+        assert wb.defined_names[name].attr_text == target
+
+
+def test_public_names_point_at_the_documented_cells(wb):
+    assert wb.defined_names["KX_FTE"].attr_text == "'月別職員数'!$C$6:$C$17"
+    assert wb.defined_names["KX_TARGET_FTE"].attr_text == "'月別職員数'!$G$6:$G$17"
+    assert wb.defined_names["KX_ANNUAL_YEN"].attr_text == "'計算'!$C$6"
+
+
+def test_input_cells_are_yellow_and_unlocked(wb):
+    for sheet, ref in _input_refs():
+        c = wb[sheet][ref]
+        assert c.fill.fgColor.rgb == YELLOW, f"{sheet}!{ref}"
+        assert c.protection.locked is False, f"{sheet}!{ref}"
+
+
+def test_formula_cells_are_locked(wb):
+    for sheet, ref, _ in _formulas(wb):
+        assert wb[sheet][ref].protection.locked is not False, f"{sheet}!{ref}"
+
+
+def test_every_sheet_is_protected_without_a_password(wb):
+    for ws in wb.worksheets:
+        assert ws.protection.sheet, ws.title
+        assert not ws.protection.password, ws.title
+
+
+def test_target_fte_is_a_formula_choosing_roster_or_direct_entry(wb):
+    f = wb[layout.S_MONTHLY]["G6"].value
+    assert f.startswith(f'=IF(${layout.EFFECTIVE_METHOD_CELL[0]}${layout.EFFECTIVE_METHOD_CELL[1:]}="勤務形態一覧",'
+                        "ROUND(E6-F6,10)") and "ROUND(N6-N(R6),10)" in f  # N6, R6: C6, D6 read as the reader does
+
+
+def test_number_cells_feeding_money_are_read_through_the_typed_text_helpers(wb):
+    monthly, calc = wb[layout.S_MONTHLY], wb[layout.S_CALC]
+    assert monthly["N6"].value.startswith("=IF(ISNUMBER(C6),C6,")  # 職員数 as typed, or its text read as a number
+    assert 'ASC(SUBSTITUTE(D6&""' in monthly["O6"].value
+    assert "'施設情報'!$I$20" in calc[layout.CALC_CELLS["received"]].value
+    assert "'経費'!$O$" in calc[layout.CALC_CELLS["actual_total"]].value
+    assert all(monthly.column_dimensions[c].hidden for c in "KLMNOPQR")
+
+
+def test_annual_total_rounds_float_noise_before_rounding_down(wb):
+    f = wb[layout.S_CALC][layout.CALC_CELLS["annual"]].value
+    assert "ROUNDDOWN(ROUND(SUM(KX_TARGET_FTE)*KX_RATE_YEN/KX_DIVISOR,6),0)" in f
+
+
+def test_average_is_not_rounded(wb):
+    assert wb[layout.S_CALC]["C5"].value.endswith("SUM(KX_TARGET_FTE)/KX_DIVISOR)")
+    assert wb[layout.S_CALC]["C5"].number_format == "0.00"
+
+
+# Functions that Excel 2016 and LibreOffice both evaluate; dynamic-array and 365-only functions are not allowed.
+_PORTABLE = {"IF", "AND", "OR", "NOT", "SUM", "SUMPRODUCT", "SUMIFS", "COUNT", "COUNTIF", "COUNTIFS", "INT",
+             "ROUND", "ROUNDDOWN", "ROUNDUP", "MAX", "MIN", "MOD", "N", "ISNUMBER", "IFERROR", "TRIM", "DATE",
+             "YEAR", "MONTH", "DAY", "EOMONTH", "WORKDAY", "VLOOKUP", "TEXT", "COLUMN", "LEFT", "ABS", "INDEX",
+             "MATCH", "SUMIF", "MID", "RIGHT", "LEN", "CHAR", "REPT", "ISBLANK", "ISTEXT", "VALUE", "ROW",
+              "ASC", "CLEAN", "FIND", "ISERROR", "SUBSTITUTE"}
+
+
+def test_formulas_use_only_functions_excel_2016_and_libreoffice_share(wb):
+    used = set()
+    for _, _, f in _formulas(build_template(Policy())):
+        used |= set(re.findall(r"([A-Z][A-Z0-9.]*)\(", re.sub(r'"[^"]*"', '""', f)))
+    assert used <= _PORTABLE, used - _PORTABLE
+
+
+def test_no_macros_in_the_file(tmp_path):
+    from kaigo_xl.xlsx.save import write_workbook
+
+    path = tmp_path / "t.xlsx"
+    write_workbook(build_template(Policy()), path, backup=False)
+    with zipfile.ZipFile(path) as z:
+        assert not any("vba" in n.lower() for n in z.namelist())
+        assert "macroEnabled" not in z.read("[Content_Types].xml").decode()
+
+
+# ---------------------------------------------------------------- validation, formats, printing
+
+
+def _validations(ws):
+    return {str(dv.sqref): dv for dv in ws.data_validations.dataValidation}
+
+
+def test_choice_fields_have_drop_downs_with_japanese_messages(wb):
+    dvs = _validations(wb[layout.S_FACILITY])
+    for f in layout.FACILITY_FIELDS:
+        if f.kind == "choice":
+            dv = dvs[f.cell]
+            assert dv.type == "list" and dv.formula1.startswith("'設定'!")
+            assert "選んで" in dv.prompt and "選んで" in dv.error
+
+
+def test_drop_down_lists_hold_the_layout_choices(wb):
+    lists = Lists(default_catalog())
+    ws = wb[layout.S_SETTINGS]
+    col = lists.letter["method"]
+    assert (ws[f"{col}4"].value, ws[f"{col}5"].value) == layout.INPUT_METHODS
+    assert [ws[f"{lists.letter['code']}{4 + i}"].value for i in range(28)] == list(default_catalog().items)
+
+
+def test_input_method_is_a_drop_down_defaulting_to_direct_entry(wb):
+    ws = wb[layout.S_MONTHLY]
+    assert ws["C3"].value == "直接入力"
+    assert _validations(ws)["C3"].type == "list"
+
+
+def test_monthly_inputs_accept_only_non_negative_numbers(wb):
+    dv = _validations(wb[layout.S_MONTHLY])["C6:D17"]
+    assert (dv.type, dv.formula1) == ("decimal", "0") and "常勤換算数" in dv.error
+
+
+def test_yen_and_fte_number_formats(wb):
+    assert wb[layout.S_EXPENSES]["C6"].number_format == '#,##0"円"'
+    assert wb[layout.S_CALC]["C6"].number_format == '#,##0"円"'
+    assert wb[layout.S_MONTHLY]["C6"].number_format == "0.0"
+    assert wb[layout.S_MONTHLY]["G6"].number_format == "0.0"
+
+
+def test_every_sheet_prints_on_a4_with_a_print_area(wb):
+    for name in set(layout.SHEET_ORDER) - {layout.S_PLAN, layout.S_REPORT}:  # the forms are helper B's
+        ws = wb[name]
+        assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4), name
+        assert ws.print_area, name
+
+
+def test_headers_are_frozen(wb):
+    assert wb[layout.S_MONTHLY].freeze_panes == "C6"
+    assert wb[layout.S_ROSTER].freeze_panes == "F12"
+    assert wb[layout.S_CHECKS].freeze_panes == "A6"
+
+
+def test_expense_sheet_warns_that_technology_cannot_be_charged(wb):
+    note = wb[layout.S_EXPENSES]["A3"].value
+    assert "介護テクノロジー導入・協働化等支援事業" in note and "充当できません" in note
+
+
+def test_initiatives_show_the_notice_text_of_a_i_u(wb):
+    cat = default_catalog()
+    for code, row in layout.INITIATIVE_FIXED_ROWS.items():
+        assert wb[layout.S_INITIATIVES][f"B{row}"].value == cat.alias_texts[code]
+
+
+def test_calc_sheet_has_a_chart_of_the_monthly_target(wb):
+    assert len(wb[layout.S_CALC]._charts) == 1
+
+
+# ---------------------------------------------------------------- checks and settings
+
+
+def test_check_rows_carry_engine_finding_codes(wb):
+    ws = wb[layout.S_CHECKS]
+    codes = {ws[f"F{r}"].value for r in range(layout.CHECK_FIRST_ROW, ws.max_row + 1)} - {None}
+    assert codes <= set(CODES)
+    assert {"MONTH_MISSING", "FTE_NEGATIVE", "FTE_TOO_LARGE", "TOKUTEI_EXCEEDS_FTE", "FACILITY_NAME_MISSING",
+            "REQ_NOT_MET", "EXP_TECHNOLOGY", "EXP_PLANNED_SHORT", "PAY_BEYOND_FISCAL_YEAR",
+            "PAY_INSTALLMENTS_INVALID"} <= codes
+
+
+def test_settings_hold_the_policy_values():
+    policy = Policy(rate_yen=60_000, divisor=11, yen_rounding="half_up", refund_enabled=False)
+    ws = build_template(policy)[layout.S_SETTINGS]
+    cells = layout.SETTINGS_CELLS
+    assert ws[cells["rate_yen"]].value == 60_000
+    assert ws[cells["divisor"]].value == 11
+    assert ws[cells["yen_rounding"]].value == "四捨五入"
+    assert ws[cells["refund_enabled"]].value == 0
+    assert ws[cells["template_version"]].value == layout.TEMPLATE_VERSION
+
+
+def test_each_requirement_rule_gets_a_check_row():
+    from kaigo_xl.policy import RequirementRule
+
+    policy = Policy(requirements=[RequirementRule(items=["ア", "イ", "ウ"]),
+                                  RequirementRule(category="productivity", min_count=2)])
+    ws = build_template(policy)[layout.S_CHECKS]
+    rows = [r for r in range(layout.CHECK_FIRST_ROW, ws.max_row + 1) if ws[f"F{r}"].value == "REQ_NOT_MET"]
+    assert len(rows) == 2
+
+
+# ---------------------------------------------------------------- defaults and fill_inputs
+
+
+def test_template_defaults_type_and_fiscal_year():
+    ws = build_template(Policy(), "軽費", 2026)[layout.S_FACILITY]
+    assert ws["C5"].value == "軽費" and ws["C15"].value == 2026
+
+
+def test_fill_inputs_writes_facility_and_monthly(wb, sample_input):
+    book = build_template(Policy(), data=sample_input)
+    f, m = book[layout.S_FACILITY], book[layout.S_MONTHLY]
+    assert f["C4"].value == "養護老人ホーム さくら苑"
+    assert f["C13"].value == "あり"
+    assert f["C16"].value == "計画書"
+    assert (f["C18"].value, f["C19"].value) == (6, 10)
+    assert m["C6"].value == Decimal("10.5") and m["D6"].value == 2
+    assert m["C17"].value == Decimal("10.8")
+    assert m["C3"].value == "直接入力"
+
+
+def test_fill_inputs_writes_the_submission_date_as_a_date(sample_input):
+    inp = sample_input.model_copy(update={"submitted_on": "2026-04-15"})
+    cell = build_template(Policy(), data=inp)[layout.S_FACILITY]["C17"].value
+    assert cell == date(2026, 4, 15) or cell.date() == date(2026, 4, 15)
+
+
+def test_fill_inputs_places_initiatives_and_expenses(sample_input):
+    data = sample_input.model_dump()
+    data["initiatives"] += [{"code": "⑤", "status": "実施予定", "detail": "研修"},
+                            {"code": "ア", "status": "実施予定", "detail": "二つ目"}]
+    book = build_template(Policy(), data=FacilityInput.model_validate(data))
+    ini, exp = book[layout.S_INITIATIVES], book[layout.S_EXPENSES]
+    assert (ini["C6"].value, ini["C7"].value, ini["C8"].value) == ("実施済", "実施予定", "実施予定")
+    assert (ini["A11"].value, ini["C11"].value) == ("⑤", "実施予定")
+    assert (ini["A12"].value, ini["D12"].value) == ("ア", "二つ目")
+    assert (exp["A6"].value, exp["C6"].value, exp["D6"].value) == ("人件費", 392500, None)
+
+
+def test_fill_inputs_writes_the_roster_and_switches_the_method():
+    inp = FacilityInput.model_validate({
+        "facility": {"name": "x", "type": "軽費"}, "fiscal_year": 2025,
+        "roster": {"weekly_fulltime_hours": "38.75", "staff": [
+            {"name": "山田", "job": "介護職員", "pattern": "C", "short_time": True,
+             "sochi_hours": {"4": "120.25"}, "tokutei_hours": {"3": "8"}}]}})
+    book = build_template(Policy(), "軽費", data=inp)
+    ws = book[layout.S_ROSTER]
+    assert ws["C3"].value == Decimal("38.75")
+    assert [ws[f"{c}12"].value for c in "BCDE"] == ["山田", "介護職員", "C", "○"]
+    assert ws.cell(12, layout.roster_cols(4)[0]).value == Decimal("120.25")
+    assert ws.cell(12, layout.roster_cols(3)[1]).value == 8
+    assert book[layout.S_MONTHLY]["C3"].value == "勤務形態一覧"
+
+
+def test_fill_inputs_clears_what_an_earlier_fill_left(sample_input):
+    book = build_template(Policy(), data=sample_input)
+    smaller = sample_input.model_copy(update={"monthly": sample_input.monthly[:1], "expenses": [],
+                                              "initiatives": []})
+    fill_inputs(book, smaller)
+    assert book[layout.S_MONTHLY]["C7"].value is None
+    assert book[layout.S_EXPENSES]["A6"].value is None
+    assert book[layout.S_INITIATIVES]["C6"].value is None
+
+
+def test_fill_inputs_refuses_more_staff_than_the_roster_holds():
+    staff = [{"job": "支援員", "pattern": "C"}] * (layout.ROSTER_MAX_STAFF + 1)
+    inp = FacilityInput.model_validate({"facility": {"type": "養護"}, "fiscal_year": 2025,
+                                        "roster": {"staff": staff}})
+    with pytest.raises(CapacityExceeded, match="60人まで"):
+        build_template(Policy(), data=inp)
+
+
+# ---------------------------------------------------------------- command line
+
+
+def test_cli_template_writes_a_workbook(tmp_path):
+    out = tmp_path / "book.xlsx"
+    assert main(["template", str(out), "--type", "軽費", "--fiscal-year", "2026"]) == 0
+    ws = load_workbook(out)[layout.S_FACILITY]
+    assert (ws["C5"].value, ws["C15"].value) == ("軽費", 2026)
+
+
+def test_cli_template_refuses_to_overwrite_without_force(tmp_path, capsys):
+    out = tmp_path / "book.xlsx"
+    out.write_bytes(b"user's file")
+    assert main(["template", str(out)]) == 4
+    assert out.read_bytes() == b"user's file"
+    assert "--force" in capsys.readouterr().err
+
+
+def test_cli_template_force_replaces_and_keeps_a_backup(tmp_path):
+    out = tmp_path / "book.xlsx"
+    out.write_bytes(b"old")
+    assert main(["template", str(out), "--force"]) == 0
+    assert (tmp_path / "book.xlsx.bak").read_bytes() == b"old"
+    assert zipfile.is_zipfile(out)
+
+
+def test_cli_template_fills_data_from_json(tmp_path):
+    from kaigo_xl.demo import sample_text
+
+    data = tmp_path / "f.json"
+    data.write_text(sample_text(), encoding="utf-8")
+    out = tmp_path / "book.xlsx"
+    assert main(["template", str(out), "--data", str(data)]) == 0
+    assert load_workbook(out)[layout.S_FACILITY]["C4"].value == "養護老人ホーム さくら苑"
+
+
+def test_cli_template_reports_invalid_data_with_exit_1(tmp_path, capsys):
+    data = tmp_path / "bad.json"
+    data.write_text('{"facility": {"type": "病院"}, "fiscal_year": 2025}', encoding="utf-8")
+    assert main(["template", str(tmp_path / "b.xlsx"), "--data", str(data)]) == 1
+    assert not (tmp_path / "b.xlsx").exists()
+    assert "facility.type" in capsys.readouterr().out
+
+
+def test_cli_template_wants_an_xlsx_name(tmp_path):
+    assert main(["template", str(tmp_path / "book.xls")]) == 2
+
+
+# ---------------------------------------------------------------- printing (LibreOffice)
+
+
+@pytest.mark.libreoffice
+def test_template_renders_to_a4_pages(tmp_path):
+    from kaigo_xl.xlsx.save import write_workbook
+
+    path = tmp_path / "t.xlsx"
+    write_workbook(build_template(Policy()), path, backup=False)
+    info = pdf_info(libreoffice.to_pdf(path, tmp_path))
+    w, h = info["page_size_pt"]
+    assert (round(w), round(h)) == (595, 842)  # the first sheet, 使い方, is A4 portrait
+    assert info["pages"] >= len(layout.SHEET_ORDER)
+
+
+def test_validation_messages_fit_excels_limits(wb):
+    for ws in wb.worksheets:
+        for dv in ws.data_validations.dataValidation:
+            assert len(dv.prompt or "") <= 255 and len(dv.error or "") <= 225, f"{ws.title}!{dv.sqref}"
+            assert len(dv.promptTitle or "") <= 32 and len(dv.errorTitle or "") <= 32
+
+
+def test_facility_number_is_a_text_cell_keeping_leading_zeros(wb):
+    assert wb[layout.S_FACILITY][layout.FIELD_BY_KEY["facility.number"].cell].number_format == "@"
+
+
+def test_cli_template_explains_data_that_does_not_fit(tmp_path, capsys):
+    import json
+
+    staff = [{"job": "支援員", "pattern": "C"}] * (layout.ROSTER_MAX_STAFF + 1)
+    data = tmp_path / "big.json"
+    data.write_text(json.dumps({"facility": {"type": "養護"}, "fiscal_year": 2025, "roster": {"staff": staff}}),
+                    encoding="utf-8")
+    assert main(["template", str(tmp_path / "b.xlsx"), "--data", str(data)]) == 1
+    err = capsys.readouterr().err
+    assert "60人まで" in err and str(data) in err  # the file that does not fit is named
+    assert not (tmp_path / "b.xlsx").exists()
