@@ -1,0 +1,318 @@
+"""The add-in server over real sockets: slow clients, the concurrency limit, traversal as curl --path-as-is sends it.
+
+uvicorn runs in a thread on a free port with the options `kaigo-xl serve` uses (server.uvicorn_options), with
+short deadlines so the tests are quick; the last tests start a real `kaigo-xl serve` process.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+import kaigo_xl.excel.server as server
+from kaigo_xl.excel.connections import protocol_class
+from kaigo_xl.excel.settings import ServerSettings
+
+ROOT = Path(__file__).resolve().parents[1]
+HEADER_S, BODY_S, KEEP_ALIVE_S, LIMIT = 1.0, 2.0, 1, 20
+SLACK = 1.5  # scheduling on a busy 2-core machine
+
+
+class LiveServer:
+    """uvicorn serving `app` on 127.0.0.1:<free port> in a background thread."""
+
+    def __init__(self, app, **options):
+        import uvicorn
+
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.server = uvicorn.Server(uvicorn.Config(app, log_level="critical", **options))
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + 30
+        while not self.server.started:
+            assert time.monotonic() < deadline, "server did not start"
+            time.sleep(0.02)
+
+    def stop(self):
+        self.server.should_exit = True
+        self.thread.join(15)
+        self.sock.close()
+
+
+def settings(**kw) -> ServerSettings:
+    values = {"timeout_header": HEADER_S, "timeout_body": BODY_S, "timeout_keep_alive": KEEP_ALIVE_S,
+              "limit_concurrency": LIMIT, **kw}
+    return ServerSettings(**values)
+
+
+@pytest.fixture(scope="module")
+def live():
+    srv = LiveServer(server.get_app(), **server.uvicorn_options(settings()))
+    yield srv
+    srv.stop()
+
+
+def connect(port: int) -> socket.socket:
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    return s
+
+
+def request(port: int, raw: bytes) -> bytes:
+    """Send one raw request (Connection: close) and read the whole answer."""
+    with connect(port) as s:
+        s.sendall(raw)
+        chunks = []
+        while chunk := s.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def get(port: int, path: str) -> bytes:
+    return request(port, f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode("latin-1"))
+
+
+def status(answer: bytes) -> int:
+    return int(answer.split(b" ", 2)[1]) if answer.startswith(b"HTTP/1.1 ") else 0
+
+
+def seconds_until_closed(s: socket.socket, limit: float = 30) -> tuple[float, bytes]:
+    """Wait for the server to close `s`; returns the time waited and whatever it sent."""
+    start, got = time.monotonic(), b""
+    s.settimeout(limit)
+    try:
+        while chunk := s.recv(65536):
+            got += chunk
+    except (ConnectionResetError, TimeoutError):
+        pass
+    return time.monotonic() - start, got
+
+
+def half_header(port: int) -> socket.socket:
+    s = connect(port)
+    s.sendall(b"GET /static/js/ribbon.js HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+    return s
+
+
+# ---- traversal, byte for byte as `curl --path-as-is` sends it ----
+
+@pytest.mark.parametrize("path", ["/static/" + "../" * 20 + "etc/passwd",
+                                  "/static/" + "%2e%2e/" * 20 + "etc/passwd",
+                                  "/static/" + "..%2f" * 20 + "etc/passwd",
+                                  "/static/" + "%2e%2e%2f" * 20 + "etc/passwd",
+                                  "/static/" + "%252e%252e%252f" * 20 + "etc/passwd",
+                                  "/static/" + "..%5c" * 20 + "etc%5cpasswd",
+                                  "/static/../templates/manifest.xml",
+                                  "/static//etc/passwd", "/static/%2fetc%2fpasswd", "/static/js/ribbon.js%00.png"])
+def test_traversal_over_a_real_socket(live, path):
+    answer = get(live.port, path)
+    assert status(answer) in (400, 404), answer[:200]
+    assert b"root:" not in answer and b"<OfficeApp" not in answer
+
+
+def test_a_static_file_over_a_real_socket(live):
+    answer = get(live.port, "/static/js/ribbon.js")
+    assert status(answer) == 200 and b"kaigo_xl ribbon buttons" in answer
+
+
+# ---- slow clients ----
+
+def test_half_a_header_line_is_disconnected_within_the_header_timeout(live):
+    waited, got = seconds_until_closed(half_header(live.port))
+    assert HEADER_S - 0.2 <= waited <= HEADER_S + SLACK
+    assert got.startswith(b"HTTP/1.1 408 ")
+
+
+def test_a_client_that_sends_nothing_is_disconnected(live):
+    waited, _ = seconds_until_closed(connect(live.port))
+    assert waited <= HEADER_S + SLACK
+
+
+def test_headers_dripped_byte_by_byte_still_meet_the_deadline(live):
+    s = connect(live.port)
+    start = time.monotonic()
+    try:
+        for byte in b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n" + b"X-Drip: " + b"a" * 1000:
+            s.sendall(bytes([byte]))
+            time.sleep(0.1)
+    except (BrokenPipeError, ConnectionResetError):
+        pass
+    assert time.monotonic() - start <= HEADER_S + SLACK
+
+
+def test_a_body_that_never_finishes_is_disconnected_within_the_body_timeout(live):
+    s = connect(live.port)
+    s.sendall(b"POST /xlwings/custom-functions-call HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+              b"Content-Length: 1000\r\n\r\n{\"func_name\": ")
+    waited, _ = seconds_until_closed(s)
+    assert BODY_S - 0.2 <= waited <= BODY_S + SLACK
+
+
+def test_oversized_headers_are_refused_at_once(live):
+    s = connect(live.port)
+    try:
+        s.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n" + b"X-Big: " + b"a" * 70_000)
+    except (BrokenPipeError, ConnectionResetError):
+        pass
+    waited, got = seconds_until_closed(s)
+    assert waited < HEADER_S and (got == b"" or got.startswith(b"HTTP/1.1 4"))
+
+
+def test_an_idle_keep_alive_connection_is_closed(live):
+    s = connect(live.port)
+    s.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+    waited, got = seconds_until_closed(s)
+    assert b'{"status":"ok"}' in got and waited <= KEEP_ALIVE_S + SLACK
+
+
+def test_keep_alive_and_a_body_sent_in_pieces_still_work(live):
+    """The deadlines bound slow clients, not ordinary ones: two requests on one connection, the body in pieces."""
+    import json
+
+    from kaigo_xl.excel.payload import function_call_body
+
+    body = json.dumps(function_call_body("kasan_total", [[8.75]], [[None]])).encode()
+    with connect(live.port) as s:
+        s.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        first = b""
+        while b'{"status":"ok"}' not in first:
+            chunk = s.recv(65536)
+            assert chunk, first
+            first += chunk
+        s.sendall(b"POST /xlwings/custom-functions-call HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json"
+                  b"\r\nConnection: close\r\nContent-Length: " + str(len(body)).encode() + b"\r\n\r\n")
+        for i in range(0, len(body), len(body) // 3 + 1):
+            time.sleep(0.3)
+            s.sendall(body[i:i + len(body) // 3 + 1])
+        _, got = seconds_until_closed(s)
+    assert status(got) == 200 and b"472500" in got
+
+
+def test_slow_clients_do_not_stop_a_normal_request(live):
+    slow = [half_header(live.port) for _ in range(LIMIT // 2)]
+    try:
+        time.sleep(0.2)
+        start = time.monotonic()
+        assert status(get(live.port, "/")) == 200
+        assert time.monotonic() - start < 1.0
+    finally:
+        for s in slow:
+            s.close()
+
+
+def test_more_slow_clients_than_the_limit_delay_service_only_until_the_header_timeout(live):
+    slow = [half_header(live.port) for _ in range(LIMIT + 10)]
+    try:
+        time.sleep(0.2)
+        assert status(get(live.port, "/")) == 503  # uvicorn's limit_concurrency, while they hold their places
+        deadline = time.monotonic() + HEADER_S + SLACK + 1
+        while status(answer := get(live.port, "/")) != 200:
+            assert time.monotonic() < deadline, answer[:100]
+            time.sleep(0.1)
+    finally:
+        for s in slow:
+            s.close()
+
+
+def test_the_h11_fallback_has_the_same_deadlines():
+    options = {**server.uvicorn_options(settings()), "http": protocol_class(HEADER_S, BODY_S, http="h11")}
+    srv = LiveServer(server.get_app(), **options)
+    try:
+        waited, got = seconds_until_closed(half_header(srv.port))
+        assert HEADER_S - 0.2 <= waited <= HEADER_S + SLACK and got.startswith(b"HTTP/1.1 408 ")
+        s = connect(srv.port)
+        s.sendall(b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\nabc")
+        waited, _ = seconds_until_closed(s)
+        assert BODY_S - 0.2 <= waited <= BODY_S + SLACK
+        assert status(get(srv.port, "/")) == 200
+    finally:
+        srv.stop()
+
+
+# ---- a real `kaigo-xl serve` process ----
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def kaigo_xl_serve():
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("XLWINGS_", "KAIGO_XL_"))}
+    env.update(KAIGO_XL_TIMEOUT_HEADER="1", KAIGO_XL_LIMIT_CONCURRENCY="20", PYTHONUNBUFFERED="1")
+    proc = subprocess.Popen([sys.executable, "-m", "kaigo_xl", "serve", "--port", str(port)], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while True:
+        assert proc.poll() is None, proc.communicate()[1][-2000:]
+        try:
+            if status(get(port, "/")) == 200:
+                break
+        except OSError:
+            pass
+        assert time.monotonic() < deadline, "kaigo-xl serve did not answer"
+        time.sleep(0.2)
+    yield port, proc
+    proc.terminate()
+    proc.wait(15)
+
+
+def test_kaigo_xl_serve_closes_the_traversal_and_slow_clients(kaigo_xl_serve):
+    port, proc = kaigo_xl_serve
+    answer = get(port, "/static/" + "../" * 20 + "etc/passwd")
+    assert status(answer) == 400 and b"root:" not in answer
+    slow = [half_header(port) for _ in range(10)]
+    try:
+        assert status(get(port, "/static/js/ribbon.js")) == 200
+        waited, got = seconds_until_closed(slow[0])
+        assert waited <= 1 + SLACK and got.startswith(b"HTTP/1.1 408 ")
+    finally:
+        for s in slow:
+            s.close()
+
+
+def test_kaigo_xl_serve_on_a_port_in_use_says_so_in_japanese(kaigo_xl_serve):
+    port, _ = kaigo_xl_serve
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("XLWINGS_", "KAIGO_XL_"))}
+    out = subprocess.run([sys.executable, "-m", "kaigo_xl", "serve", "--port", str(port)], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 2
+    assert f"ポート {port} はすでに別のプログラム" in out.stderr
+    assert "Traceback" not in out.stderr and "ERROR" not in out.stderr and "Errno" not in out.stderr
+
+
+def test_the_gunicorn_worker_has_the_same_deadlines():
+    pytest.importorskip("gunicorn")
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("XLWINGS_", "KAIGO_XL_"))}
+    env.update(KAIGO_XL_TIMEOUT_HEADER="1")
+    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-k", "kaigo_xl.excel.worker.KaigoUvicornWorker",
+                             "-w", "1", "-b", f"127.0.0.1:{port}", "kaigo_xl.excel.asgi:app"], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert proc.poll() is None, proc.communicate()[1][-2000:]
+            try:
+                if status(get(port, "/")) == 200:
+                    break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, "gunicorn did not answer"
+            time.sleep(0.2)
+        waited, got = seconds_until_closed(half_header(port))
+        assert waited <= 1 + SLACK and got.startswith(b"HTTP/1.1 408 ")
+        assert status(get(port, "/static/" + "..%2f" * 20 + "etc/passwd")) == 400
+    finally:
+        proc.terminate()
+        proc.wait(15)
