@@ -117,3 +117,15 @@ def test_a_token_turns_the_custom_provider_on_unless_providers_are_given(tmp_pat
     assert fresh(code, KAIGO_XL_AUTH_TOKEN="abcdefghijklmnop",
                  XLWINGS_AUTH_PROVIDERS='["entraid", "custom"]') == ["['entraid', 'custom']"]
     assert fresh(code) == ["[]"]
+
+
+def test_every_setting_is_documented_and_the_example_file_loads(monkeypatch):
+    for key in list(os.environ):
+        if key.startswith("KAIGO_XL_"):
+            monkeypatch.delenv(key)
+    example = ROOT / "addin" / ".env.example"
+    guide = (ROOT / "addin" / "README_ja.md").read_text(encoding="utf-8")
+    for field in st.ServerSettings.model_fields:
+        name = st.ENV_PREFIX + field.upper()
+        assert name in example.read_text(encoding="utf-8") and name in guide, name
+    assert st.load_settings(example) == st.ServerSettings()
