@@ -6,6 +6,7 @@ short deadlines so the tests are quick; the last tests start a real `kaigo-xl se
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import subprocess
@@ -316,3 +317,36 @@ def test_the_gunicorn_worker_has_the_same_deadlines():
     finally:
         proc.terminate()
         proc.wait(15)
+
+
+def test_a_websocket_outlives_the_deadlines():
+    """socket.io (XLWINGS_ENABLE_SOCKETIO) upgrades to a WebSocket: the deadlines end with the upgrade."""
+
+    async def ticker(scope, receive, send):
+        if scope["type"] != "websocket":
+            return
+        await receive()  # websocket.connect
+        await send({"type": "websocket.accept"})
+        for i in range(int((HEADER_S + BODY_S) / 0.25) + 4):
+            await send({"type": "websocket.send", "text": f"tick{i}"})
+            await asyncio.sleep(0.25)
+        await send({"type": "websocket.close"})
+
+    srv = LiveServer(ticker, **server.uvicorn_options(settings()))
+    try:
+        s = connect(srv.port)
+        s.sendall(b"GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                  b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+        start, got = time.monotonic(), b""
+        s.settimeout(10)
+        while b"\x88" not in got:  # until the server's close frame (or the connection ends)
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            got += chunk
+        waited = time.monotonic() - start
+        s.close()
+        assert got.startswith(b"HTTP/1.1 101 ")
+        assert waited > HEADER_S + BODY_S and got.count(b"tick") >= (HEADER_S + BODY_S) / 0.25
+    finally:
+        srv.stop()

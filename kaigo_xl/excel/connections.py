@@ -53,7 +53,7 @@ class _Deadlines:
                 self._drop(431, "request headers too large")
 
     def handle_websocket_upgrade(self, *args: Any) -> None:
-        self._enter(None)  # the connection now belongs to the WebSocket protocol
+        self._enter(None)  # the socket now belongs to the WebSocket protocol (parsers report the request done)
         super().handle_websocket_upgrade(*args)  # type: ignore[misc]
 
     def _sync_phase(self) -> None:

@@ -109,7 +109,6 @@ def uvicorn_options(settings: ServerSettings) -> dict:
     return {"http": protocol_class(settings.timeout_header, settings.timeout_body),
             "timeout_keep_alive": settings.timeout_keep_alive,
             "limit_concurrency": settings.limit_concurrency,
-            "ws": "none",  # no WebSockets: socket.io is off (XLWINGS_ENABLE_SOCKETIO=false)
             "proxy_headers": True}  # X-Forwarded-Proto from a TLS proxy gives https:// URLs in the manifest
 
 
