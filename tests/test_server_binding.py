@@ -145,6 +145,18 @@ def test_bind_failure_messages_cover_windows_codes():
         assert text in binding._bind_failure(exc, "h", 1)
 
 
+@pytest.mark.parametrize("soft, hard, expected", [(1024, 524288, 2256), (1024, 1500, 1500), (4096, 8192, None),
+                                                 (1024, -1, 2256)])
+def test_the_open_file_limit_is_raised_for_max_connections(monkeypatch, soft, hard, expected):
+    resource = pytest.importorskip("resource")
+    calls = []
+    monkeypatch.setattr(resource, "RLIM_INFINITY", -1)
+    monkeypatch.setattr(resource, "getrlimit", lambda which: (soft, hard))
+    monkeypatch.setattr(resource, "setrlimit", lambda which, limits: calls.append(limits))
+    binding.raise_open_file_limit(2000)
+    assert calls == ([] if expected is None else [(expected, hard)])
+
+
 # ---- settings ----
 
 @pytest.mark.parametrize("name, value, text", [
@@ -152,7 +164,8 @@ def test_bind_failure_messages_cover_windows_codes():
     ("KAIGO_XL_MAX_BODY_MB", "0", "KAIGO_XL_MAX_BODY_MB"),
     ("KAIGO_XL_TIMEOUT_HEADER", "-1", "要求ヘッダーを受け取るまでの時間の上限"),
     ("KAIGO_XL_TIMEOUT_BODY", "soon", "KAIGO_XL_TIMEOUT_BODY"),
-    ("KAIGO_XL_LIMIT_CONCURRENCY", "0", "同時に受け付ける接続の数の上限"),
+    ("KAIGO_XL_LIMIT_CONCURRENCY", "0", "同時に処理する要求の数の上限"),
+    ("KAIGO_XL_MAX_CONNECTIONS", "many", "同時に開いておける接続の数の上限"),
     ("KAIGO_XL_ALLOW_UNAUTHENTICATED", "maybe", "KAIGO_XL_ALLOW_UNAUTHENTICATED"),
     ("KAIGO_XL_AUTH_TOKEN", "short-secret", "接続用トークン（英数字と記号で16文字以上）"),
     ("KAIGO_XL_AUTH_TOKEN", "長い日本語のトークンは使えません、十六文字以上", "KAIGO_XL_AUTH_TOKEN"),

@@ -22,7 +22,7 @@ from kaigo_xl.excel.connections import protocol_class
 from kaigo_xl.excel.settings import ServerSettings
 
 ROOT = Path(__file__).resolve().parents[1]
-HEADER_S, BODY_S, KEEP_ALIVE_S, LIMIT = 1.0, 2.0, 1, 20
+HEADER_S, BODY_S, KEEP_ALIVE_S, LIMIT, MAX_CONNECTIONS = 1.0, 2.0, 1, 20, 40
 SLACK = 1.5  # scheduling on a busy 2-core machine
 
 
@@ -51,7 +51,7 @@ class LiveServer:
 
 def settings(**kw) -> ServerSettings:
     values = {"timeout_header": HEADER_S, "timeout_body": BODY_S, "timeout_keep_alive": KEEP_ALIVE_S,
-              "limit_concurrency": LIMIT, **kw}
+              "limit_concurrency": LIMIT, "max_connections": MAX_CONNECTIONS, **kw}
     return ServerSettings(**values)
 
 
@@ -198,7 +198,8 @@ def test_keep_alive_and_a_body_sent_in_pieces_still_work(live):
 
 
 def test_slow_clients_do_not_stop_a_normal_request(live):
-    slow = [half_header(live.port) for _ in range(LIMIT // 2)]
+    """Even more of them than the request limit: they never reach the app, so they take no place there."""
+    slow = [half_header(live.port) for _ in range(LIMIT + 10)]
     try:
         time.sleep(0.2)
         start = time.monotonic()
@@ -209,8 +210,8 @@ def test_slow_clients_do_not_stop_a_normal_request(live):
             s.close()
 
 
-def test_more_slow_clients_than_the_limit_delay_service_only_until_the_header_timeout(live):
-    slow = [half_header(live.port) for _ in range(LIMIT + 10)]
+def test_more_slow_clients_than_max_connections_delay_service_only_until_the_header_timeout(live):
+    slow = [half_header(live.port) for _ in range(MAX_CONNECTIONS + 5)]
     try:
         time.sleep(0.2)
         assert status(get(live.port, "/")) == 503  # uvicorn's limit_concurrency, while they hold their places
@@ -236,6 +237,42 @@ def test_the_h11_fallback_has_the_same_deadlines():
         assert status(get(srv.port, "/")) == 200
     finally:
         srv.stop()
+
+
+def test_the_request_limit_answers_503_in_japanese():
+    """RequestLimit: `limit` requests inside the app; the next one gets 503 at once, and a place frees on return."""
+    from kaigo_xl.excel.hardening import RequestLimit
+
+    release = asyncio.Event()
+
+    async def slow_app(scope, receive, send):
+        await release.wait()
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    async def one(app, answers):
+        async def receive():
+            return {"type": "http.request", "body": b""}
+
+        async def send(message):
+            answers.append(message)
+
+        await app({"type": "http", "path": "/"}, receive, send)
+
+    async def scenario():
+        app, answers = RequestLimit(slow_app, 2), [[], [], [], []]
+        running = [asyncio.create_task(one(app, answers[i])) for i in range(2)]
+        await asyncio.sleep(0.05)
+        await one(app, answers[2])  # the third, while two are inside
+        release.set()
+        await asyncio.gather(*running)
+        await one(app, answers[3])  # places are free again
+        return app.active, answers
+
+    active, answers = asyncio.run(scenario())
+    assert [a[0]["status"] for a in answers] == [200, 200, 503, 200] and active == 0
+    assert "サーバーが混み合っています" in answers[2][1]["body"].decode()
+    assert (b"retry-after", b"1") in answers[2][0]["headers"]
 
 
 # ---- a real `kaigo-xl serve` process ----

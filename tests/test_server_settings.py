@@ -35,8 +35,8 @@ def test_the_defaults(monkeypatch, tmp_path):
         if key.startswith("KAIGO_XL_"):
             monkeypatch.delenv(key)
     s = st.load_settings(tmp_path / "none.env")
-    assert (s.max_body_mb, s.timeout_header, s.timeout_body, s.timeout_keep_alive, s.limit_concurrency) == (
-        20, 10, 60, 5, 200)
+    assert (s.max_body_mb, s.timeout_header, s.timeout_body, s.timeout_keep_alive, s.limit_concurrency,
+            s.max_connections) == (20, 10, 60, 5, 200, 2000)
     assert s.policy is None and s.token is None and s.allow_unauthenticated is False
     assert s.max_body_bytes == 20 * 1024 * 1024
 

@@ -105,6 +105,23 @@ def bind(host: str, port: int, address: Address) -> socket.socket:
     return sock
 
 
+def raise_open_file_limit(connections: int) -> None:
+    """Let the process hold `connections` sockets: a soft limit of 1024 open files (common on Linux) would make
+    accept() fail long before max_connections. Raised up to the hard limit; nothing to do on Windows."""
+    try:
+        import resource
+    except ImportError:
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = connections + 256  # the app's own files, logs, the listening socket
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+        except (ValueError, OSError):
+            pass
+
+
 def _bind_failure(exc: OSError, host: str, port: int) -> str:
     code = getattr(exc, "winerror", None) or exc.errno
     if code in (errno.EADDRINUSE, 10048):
@@ -125,7 +142,7 @@ def announce(host: str, port: int, settings: ServerSettings, *, tls: bool, authe
     print(f"介護加算 Excel アドインのサーバーを起動します: {scheme}://{shown}:{port}/")
     print(f"  マニフェスト: {scheme}://{shown}:{port}/manifest  （停止は Ctrl+C）")
     print(f"  制限: 要求ヘッダー {settings.timeout_header:g} 秒、本体 {settings.timeout_body:g} 秒、"
-          f"同時接続 {settings.limit_concurrency}、ブック {settings.max_body_mb:g}MB まで")
+          f"同時処理 {settings.limit_concurrency}、接続 {settings.max_connections}、ブック {settings.max_body_mb:g}MB まで")
     if authenticated:
         print("  認証: あり（関数・ボタンの呼び出しには認証が必要です）")
     if not loopback:

@@ -26,10 +26,10 @@ _UNSAFE_CHARS = re.compile(r"[\x00-\x1f\x7f\\:]")
 _TEXT = [(b"content-type", b"text/plain; charset=utf-8")]
 
 
-async def _answer(send, status: int, text: str) -> None:
+async def _answer(send, status: int, text: str, headers: list[tuple[bytes, bytes]] = ()) -> None:
     body = text.encode()
     await send({"type": "http.response.start", "status": status,
-                "headers": [*_TEXT, (b"content-length", str(len(body)).encode())]})
+                "headers": [*_TEXT, *headers, (b"content-length", str(len(body)).encode())]})
     await send({"type": "http.response.body", "body": body})
 
 
@@ -85,6 +85,32 @@ def guard_static_mounts(app) -> list[str]:
             raise RuntimeError(f"unknown static files class on {route.path}: {type(static).__name__}")
         guarded.append(route.path)
     return guarded
+
+
+class RequestLimit:
+    """At most `limit` requests inside the app at once; more get 503 (Japanese text, Retry-After).
+
+    It sits inside BodySizeLimit, so a request takes a place only once its whole body has arrived: clients that
+    send slowly never hold one (their connections are bounded by connections.py). Excel retries a custom function
+    on 503 by itself (XLWINGS_CUSTOM_FUNCTIONS_RETRY_CODES).
+    """
+
+    def __init__(self, app, limit: int):
+        self.app = app
+        self.limit = limit
+        self.active = 0  # one event loop per process: no lock needed
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        if self.active >= self.limit:
+            return await _answer(send, 503, "サーバーが混み合っています。少し待ってからもう一度お試しください。",
+                                 [(b"retry-after", b"1")])
+        self.active += 1
+        try:
+            return await self.app(scope, receive, send)
+        finally:
+            self.active -= 1
 
 
 class BodySizeLimit:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from . import auth, ensure_license_env
 from .binding import is_loopback  # noqa: F401 - part of this module's interface
-from .hardening import BodySizeLimit, PathGuard, guard_static_mounts
+from .hardening import BodySizeLimit, PathGuard, RequestLimit, guard_static_mounts
 from .settings import ServerSettings, SettingsError, apply_xlwings_env, get_settings
 
 XLWINGS_PROJECT_DIR = Path(__file__).resolve().parent / "xlwings_project"
@@ -76,7 +76,8 @@ def get_app():
 
         guard_static_mounts(app)
         _template_globals()
-        _app = PathGuard(BodySizeLimit(main_app, settings.max_body_bytes))
+        limited = RequestLimit(main_app, settings.limit_concurrency)
+        _app = PathGuard(BodySizeLimit(limited, settings.max_body_bytes))
     return _app
 
 
@@ -103,12 +104,16 @@ def auth_providers() -> list[str]:
 
 
 def uvicorn_options(settings: ServerSettings) -> dict:
-    """The uvicorn Config options that bound slow and numerous clients (also used by worker.py)."""
+    """The uvicorn Config options that bound slow and numerous clients (also used by worker.py).
+
+    uvicorn's limit_concurrency counts open connections (slow ones included) and running requests; it is the
+    backstop `max_connections`. The limit on requests being processed is hardening.RequestLimit.
+    """
     from .connections import protocol_class
 
     return {"http": protocol_class(settings.timeout_header, settings.timeout_body),
             "timeout_keep_alive": settings.timeout_keep_alive,
-            "limit_concurrency": settings.limit_concurrency,
+            "limit_concurrency": settings.max_connections,
             "proxy_headers": True}  # X-Forwarded-Proto from a TLS proxy gives https:// URLs in the manifest
 
 
@@ -135,6 +140,7 @@ def run_server(settings: ServerSettings, host: str = "127.0.0.1", port: int = 80
     address = binding.resolve(host, port)
     binding.check_exposure(host, address, authenticated, allow_unauthenticated or settings.allow_unauthenticated)
     sock = binding.bind(host, port, address)
+    binding.raise_open_file_limit(settings.max_connections)
     binding.announce(host, port, settings, tls=ssl_keyfile is not None,
                      authenticated=authenticated, loopback=binding.is_loopback_address(address))
     serve(app, sock, settings, str(ssl_keyfile) if ssl_keyfile else None,

@@ -43,7 +43,8 @@ _LABELS = {
     "timeout_header": "要求ヘッダーを受け取るまでの時間の上限（秒、0より大きい数）",
     "timeout_body": "要求の本体（ブックのデータ）を受け取るまでの時間の上限（秒、0より大きい数）",
     "timeout_keep_alive": "処理後に接続を保つ時間（秒、1以上の整数）",
-    "limit_concurrency": "同時に受け付ける接続の数の上限（1以上の整数）",
+    "limit_concurrency": "同時に処理する要求の数の上限（1以上の整数）",
+    "max_connections": "同時に開いておける接続の数の上限（1以上の整数）",
     "auth_token": f"接続用トークン（英数字と記号で{MIN_TOKEN_CHARS}文字以上）",
     "allow_unauthenticated": "認証なしで他のパソコンからの接続を許可するか（true / false）",
 }
@@ -63,7 +64,8 @@ class ServerSettings(BaseSettings):
     timeout_header: float = Field(default=10, gt=0, le=3600)
     timeout_body: float = Field(default=60, gt=0, le=3600)
     timeout_keep_alive: int = Field(default=5, ge=1, le=3600)
-    limit_concurrency: int = Field(default=200, ge=1, le=100_000)
+    limit_concurrency: int = Field(default=200, ge=1, le=100_000)  # requests in the app (hardening.RequestLimit)
+    max_connections: int = Field(default=2000, ge=1, le=1_000_000)  # open connections (uvicorn limit_concurrency)
     auth_token: SecretStr | None = None
     allow_unauthenticated: bool = False
 

@@ -20,8 +20,11 @@ class KaigoUvicornWorker(UvicornWorker):
     """UvicornWorker whose uvicorn Config gets server.uvicorn_options(settings)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from .binding import raise_open_file_limit
         from .server import uvicorn_options
         from .settings import get_settings
 
-        self.CONFIG_KWARGS = {**UvicornWorker.CONFIG_KWARGS, **uvicorn_options(get_settings())}
+        settings = get_settings()
+        raise_open_file_limit(settings.max_connections)
+        self.CONFIG_KWARGS = {**UvicornWorker.CONFIG_KWARGS, **uvicorn_options(settings)}
         super().__init__(*args, **kwargs)
