@@ -284,15 +284,17 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def kaigo_xl_serve():
+def kaigo_xl_serve(tmp_path_factory):
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("XLWINGS_", "KAIGO_XL_"))}
     env.update(KAIGO_XL_TIMEOUT_HEADER="1", KAIGO_XL_LIMIT_CONCURRENCY="20", PYTHONUNBUFFERED="1")
-    proc = subprocess.Popen([sys.executable, "-m", "kaigo_xl", "serve", "--port", str(port)], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    log = tmp_path_factory.mktemp("serve") / "serve.log"  # a file, not a pipe nobody reads (it would fill up)
+    with log.open("w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "kaigo_xl", "serve", "--port", str(port)], cwd=ROOT,
+                                env=env, stdout=out, stderr=subprocess.STDOUT, text=True)
     deadline = time.monotonic() + 60
     while True:
-        assert proc.poll() is None, proc.communicate()[1][-2000:]
+        assert proc.poll() is None, log.read_text()[-2000:]
         try:
             if status(get(port, "/")) == 200:
                 break
@@ -300,13 +302,13 @@ def kaigo_xl_serve():
             pass
         assert time.monotonic() < deadline, "kaigo-xl serve did not answer"
         time.sleep(0.2)
-    yield port, proc
+    yield port, log
     proc.terminate()
     proc.wait(15)
 
 
 def test_kaigo_xl_serve_closes_the_traversal_and_slow_clients(kaigo_xl_serve):
-    port, proc = kaigo_xl_serve
+    port, _ = kaigo_xl_serve
     answer = get(port, "/static/" + "../" * 20 + "etc/passwd")
     assert status(answer) == 400 and b"root:" not in answer
     slow = [half_header(port) for _ in range(10)]
@@ -317,6 +319,28 @@ def test_kaigo_xl_serve_closes_the_traversal_and_slow_clients(kaigo_xl_serve):
     finally:
         for s in slow:
             s.close()
+
+
+def test_kaigo_xl_serve_answers_while_1100_clients_hold_half_a_header(kaigo_xl_serve):
+    """The issue's measurement: 1,100 such connections denied service; now a normal request is answered."""
+    resource = pytest.importorskip("resource")
+    if resource.getrlimit(resource.RLIMIT_NOFILE)[0] < 1400:
+        pytest.skip("this test process may not open 1,100 sockets")
+    port, log = kaigo_xl_serve
+    slow = []
+    try:
+        for _ in range(1100):
+            slow.append(half_header(port))
+        start = time.monotonic()
+        assert status(get(port, "/xlwings/custom-functions-meta")) == 200
+        assert time.monotonic() - start < 2.0
+        waited, got = seconds_until_closed(slow[-1])
+        assert waited <= 1 + SLACK and got.startswith(b"HTTP/1.1 408 ")
+    finally:
+        for s in slow:
+            s.close()
+    time.sleep(0.5)
+    assert log.read_text().count("slow connection(s)") <= 3  # one log line per 10 s, not 1,100
 
 
 def test_kaigo_xl_serve_on_a_port_in_use_says_so_in_japanese(kaigo_xl_serve):

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from typing import Any, ClassVar
 
 logger = logging.getLogger("kaigo_xl.server")
@@ -25,6 +26,22 @@ logger = logging.getLogger("kaigo_xl.server")
 MAX_HEADER_BYTES = 64 * 1024
 HEADERS, BODY = "headers", "body"
 _REFUSALS = {408: b"408 Request Timeout", 431: b"431 Request Header Fields Too Large"}
+LOG_EVERY_S = 10.0  # under attack thousands of connections are closed: one log line per period, not one each
+
+
+class _DropLog:
+    """Counts closed connections and logs at most one line per LOG_EVERY_S seconds."""
+
+    count, last = 0, -LOG_EVERY_S
+
+    @classmethod
+    def add(cls, client: Any, reason: str) -> None:
+        cls.count += 1
+        now = time.monotonic()
+        if now - cls.last >= LOG_EVERY_S:
+            logger.warning("closed %d slow connection(s) since the last report; latest from %s: %s",
+                           cls.count, client[0] if client else "?", reason)
+            cls.count, cls.last = 0, now
 
 
 class _Deadlines:
@@ -77,8 +94,7 @@ class _Deadlines:
         transport = self.transport  # type: ignore[attr-defined]
         if transport is None or transport.is_closing():
             return
-        client = getattr(self, "client", None)
-        logger.warning("closing connection from %s: %s", client[0] if client else "?", reason)
+        _DropLog.add(getattr(self, "client", None), reason)
         cycle = getattr(self, "cycle", None)
         if self._phase == HEADERS and (cycle is None or cycle.response_complete):
             transport.write(b"HTTP/1.1 " + _REFUSALS[status] + b"\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
