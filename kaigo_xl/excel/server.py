@@ -66,11 +66,14 @@ def configure(settings: ServerSettings | None = None) -> None:
 _app = None
 
 
-def get_app():
-    """The ASGI app (xlwings Server with our code, behind the guards); also what TestClient wraps."""
+def get_app(settings: ServerSettings | None = None):
+    """The ASGI app (xlwings Server with our code, behind the guards); also what TestClient wraps.
+
+    Built once per process, with `settings` (default: get_settings()) on the first call.
+    """
     global _app
     if _app is None:
-        settings = get_settings()
+        settings = settings or get_settings()
         configure(settings)
         from xlwings_server.main import app, main_app  # main_app: CORS (+ socket.io when enabled) around app
 
@@ -135,7 +138,7 @@ def run_server(settings: ServerSettings, host: str = "127.0.0.1", port: int = 80
     binding.check_options(port, ssl_keyfile, ssl_certfile)
     context.policy()  # a broken KAIGO_XL_POLICY file stops here with its Japanese message (exit code 2)
     binding.check_installed()
-    app = get_app()
+    app = get_app(settings)
     authenticated = binding.check_auth(auth_providers(), settings)
     address = binding.resolve(host, port)
     binding.check_exposure(host, address, authenticated, allow_unauthenticated or settings.allow_unauthenticated)
