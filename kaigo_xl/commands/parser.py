@@ -105,4 +105,6 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--port", type=int, default=8000)
     sp.add_argument("--ssl-keyfile", type=Path)
     sp.add_argument("--ssl-certfile", type=Path)
+    sp.add_argument("--allow-unauthenticated", action="store_true",
+                    help="認証なしで他のパソコンからの接続を受け付ける（認証付きプロキシの後ろなど）")
     return p

@@ -4,20 +4,29 @@ Excel stores numbers as binary doubles. A clerk who types 0.1 sends 0.1000000000
 way Excel shows it (15 significant digits), so 0.1 stays Decimal("0.1") and 10.8 − 2.1 computed in a cell
 (8.700000000000001) becomes 8.7. Blanks, text, booleans and error values (#N/A …) become `CellProblem`s with a
 Japanese message, never an exception that would reach the user as a traceback.
+
+Every number is bounded before any arithmetic: a cell's text may hold at most MAX_NUMBER_CHARS characters, and
+any number must lie within ±MAX_MAGNITUDE with an exponent no smaller than MIN_EXPONENT (every double a cell can
+hold). Without this one request such as FTE_FROM_HOURS("1e999999", 40, 30) kept the server busy for 46 seconds.
+The functions add the bounds of their domain (hours in a month, the policy's fte_max and yen_max).
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
 from ..models import FISCAL_MONTHS, MonthlyStaffing
+from ..numbers import decimal_from_double
 
 EXCEL_ERRORS = frozenset({"#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NUM!", "#NAME?", "#NULL!", "#SPILL!",
                           "#CALC!", "#GETTING_DATA", "#BUSY!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#UNKNOWN!"})
 MESSAGE_PREFIX = "エラー: "
+MAX_NUMBER_CHARS = 40  # "1,234,567,890.123456789" and the like; Excel itself keeps 15 significant digits
+MAX_MAGNITUDE = Decimal(10) ** 15  # above every bound of the engine (yen_max 10^10, fte_max 1000)
+MIN_EXPONENT = -340  # the smallest double, 5e-324, written with 15 significant digits
+SHOWN_CHARS = 20  # how much of an unusable value a message repeats
 
 
 class CellProblem(ValueError):
@@ -32,16 +41,39 @@ class Blank:
 BLANK = Blank()
 
 
+def shown(value: object) -> str:
+    """A value as a message repeats it: at most SHOWN_CHARS characters, so a huge argument stays out of the cell."""
+    text = str(value) if not isinstance(value, int) or abs(value) < 10**SHOWN_CHARS else "（桁数の多い数）"
+    return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "…"
+
+
 def excel_number(value: float) -> Decimal:
-    """A double from Excel as Excel displays it (15 significant digits): 0.1 → Decimal('0.1')."""
-    if not math.isfinite(value):
-        raise CellProblem("数値が正しくありません（無限大・非数）。")
-    d = Decimal(format(value, ".15g"))
-    return d.quantize(Decimal(1)) if d == d.to_integral_value() else d.normalize()
+    """A double from Excel as Excel displays it (15 significant digits): 0.1 → Decimal('0.1') (kaigo_xl.numbers)."""
+    try:
+        return decimal_from_double(value)
+    except ValueError:
+        raise CellProblem("数値が正しくありません（無限大・非数）。") from None
 
 
-def to_decimal(value: object, what: str, *, blank: Decimal | None = None) -> Decimal:
-    """One cell as a Decimal. `blank` is the value of an empty cell; None means an empty cell is a problem."""
+def bounded(d: Decimal, what: str, low: Decimal | None = None, high: Decimal | None = None) -> Decimal:
+    """`d` if it is an ordinary number within [low, high]; checked by comparison only, never by arithmetic."""
+    if d.copy_abs() > MAX_MAGNITUDE:
+        raise CellProblem(f"{what}「{shown(d)}」は大きすぎます。値をご確認ください。")
+    if d and d.as_tuple().exponent < MIN_EXPONENT:  # type: ignore[operator]
+        raise CellProblem(f"{what}「{shown(d)}」は小数点以下の桁が多すぎます。値をご確認ください。")
+    if (low is not None and d < low) or (high is not None and d > high):
+        span = f"{low}～{high}" if low is not None and high is not None else (f"{low}以上" if low is not None else f"{high}以下")
+        raise CellProblem(f"{what}「{shown(d)}」は{span}で入力してください。")
+    return d
+
+
+def to_decimal(value: object, what: str, *, blank: Decimal | None = None, low: Decimal | None = None,
+               high: Decimal | None = None) -> Decimal:
+    """One cell as a bounded Decimal. `blank` is the value of an empty cell; None means an empty cell is a problem."""
+    return bounded(_read_decimal(value, what, blank), what, low, high)
+
+
+def _read_decimal(value: object, what: str, blank: Decimal | None) -> Decimal:
     if isinstance(value, list):
         raise CellProblem(f"{what}には1つのセル（または数値）を指定してください。")
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -57,17 +89,23 @@ def to_decimal(value: object, what: str, *, blank: Decimal | None = None) -> Dec
     if isinstance(value, Decimal) and value.is_finite():
         return value
     if isinstance(value, str):
-        text = value.strip()
-        if text in EXCEL_ERRORS:
-            raise CellProblem(f"{what}がエラー値（{text}）です。元のセルの数式をご確認ください。")
-        try:
-            d = Decimal(text.replace(",", ""))
-        except InvalidOperation:
-            raise CellProblem(f"{what}「{text}」は数値ではありません。") from None
-        if not d.is_finite():
-            raise CellProblem(f"{what}「{text}」は数値ではありません。")
-        return d
-    raise CellProblem(f"{what}の値「{value}」は数値として読めません。")
+        return _decimal_from_text(value.strip(), what)
+    raise CellProblem(f"{what}の値「{shown(value)}」は数値として読めません。")
+
+
+def _decimal_from_text(text: str, what: str) -> Decimal:
+    """A number typed as text (or an error value Excel sent as text), length-bounded before it is parsed."""
+    if text in EXCEL_ERRORS:
+        raise CellProblem(f"{what}がエラー値（{text}）です。元のセルの数式をご確認ください。")
+    if len(text) > MAX_NUMBER_CHARS:
+        raise CellProblem(f"{what}「{shown(text)}」は数値として長すぎます（{MAX_NUMBER_CHARS}文字まで）。")
+    try:
+        d = Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        raise CellProblem(f"{what}「{text}」は数値ではありません。") from None
+    if not d.is_finite():
+        raise CellProblem(f"{what}「{text}」は数値ではありません。")
+    return d
 
 
 def to_int(value: object, what: str, *, low: int | None = None, high: int | None = None,
@@ -75,11 +113,9 @@ def to_int(value: object, what: str, *, low: int | None = None, high: int | None
     """A whole number (yen, months, counts) from a cell; decimals are a problem, not silently cut."""
     d = to_decimal(value, what, blank=None if blank is None else Decimal(blank))
     if d != d.to_integral_value():
-        raise CellProblem(f"{what}「{d}」は整数で入力してください。")
-    n = int(d)
-    if (low is not None and n < low) or (high is not None and n > high):
-        span = f"{low}～{high}" if low is not None and high is not None else (f"{low}以上" if low is not None else f"{high}以下")
-        raise CellProblem(f"{what}「{n}」は{span}で入力してください。")
+        raise CellProblem(f"{what}「{shown(d)}」は整数で入力してください。")
+    n = int(d)  # d is bounded, so this is cheap
+    bounded(Decimal(n), what, None if low is None else Decimal(low), None if high is None else Decimal(high))
     return n
 
 

@@ -1,14 +1,13 @@
 """Settings shared by the custom functions and the ribbon scripts of one server process.
 
 A municipality that hosts the add-in server can point `KAIGO_XL_POLICY` at its policy TOML (rate, divisor,
-rounding, requirement set …); without it the notice's defaults apply. Read once per process.
+rounding, requirement set …); without it the notice's defaults apply. Read once per process, through
+kaigo_xl.excel.settings (the one place that reads the environment and the .env file).
 """
 
 from __future__ import annotations
 
-import os
 from functools import cache
-from pathlib import Path
 
 from ..policy import Policy, load_policy
 
@@ -18,5 +17,7 @@ DEFAULT_FISCAL_YEAR = 2025  # 令和7年度, the only year with a published rate
 
 @cache
 def policy() -> Policy:
-    path = os.environ.get(POLICY_ENV)
-    return load_policy(Path(path)) if path else Policy()
+    from .settings import get_settings
+
+    path = get_settings().policy
+    return load_policy(path) if path else Policy()

@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from xlwings.server import arg, func
@@ -30,6 +31,8 @@ from . import context
 from .cells import CellProblem, exact_average, message, month_ranges, shape, to_decimal, to_excel, to_int
 
 OK_ROW = ["○", "月別職員数に問題はありません。"]
+HOURS_MAX = Decimal(24 * 31)  # hours in the longest month
+WEEKLY_HOURS_MAX = Decimal(24 * 7)
 
 
 def _cell_safe(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -124,8 +127,13 @@ def fte_from_hours(hours, weekly_fulltime_hours, days_in_month):
     days = to_int(days_in_month, "月の日数", low=28, high=31)
     if h < 0:
         raise CellProblem(f"勤務時間「{h}」が負の値です。")
+    if h > HOURS_MAX:
+        raise CellProblem(f"勤務時間「{h}」は1か月の上限（{HOURS_MAX}時間＝24時間×31日）を超えています。"
+                          "1人1か月の時間数を入力してください。")
     if weekly <= 0:
         raise CellProblem(f"週の時間数「{weekly}」は正の数で入力してください。")
+    if weekly > WEEKLY_HOURS_MAX:
+        raise CellProblem(f"週の時間数「{weekly}」は1週間の時間（{WEEKLY_HOURS_MAX}時間）を超えています。")
     return to_excel(fte_rules.fte_from_hours(h, weekly, days))
 
 
@@ -165,7 +173,12 @@ def kasan_total(average, rate=None):
     avg = to_decimal(average, "対象職員数（月平均）")
     if avg < 0:
         raise CellProblem(f"対象職員数（月平均）「{avg}」が負の値です。")
+    if avg > policy.fte_max:
+        raise CellProblem(f"対象職員数（月平均）「{avg}」は大きすぎます（上限 {policy.fte_max}）。"
+                          "人数ではなく時間数を入力していないかご確認ください。")
     yen_rate = policy.rate_yen if rate is None else to_int(rate, "単価", low=1)
+    if yen_rate > policy.yen_max:
+        raise CellProblem(f"単価「{yen_rate:,}」円は大きすぎます（上限 {policy.yen_max:,}円）。")
     yen, _ = kasan.annual_total(exact_average(avg, policy.divisor), yen_rate, policy.yen_rounding)
     return yen
 
@@ -179,6 +192,8 @@ def kasan_total(average, rate=None):
 def payment_schedule(total_yen, installments, first_month=4, fiscal_year=context.DEFAULT_FISCAL_YEAR):
     """支払予定（支払月と金額）をスピルで返します。各回は総額÷回数の切り捨て、端数は最終回に加えます（Q1）。"""
     total = to_int(total_yen, "加算総額", low=0)
+    if total > context.policy().yen_max:
+        raise CellProblem(f"加算総額「{total:,}」円は大きすぎます（上限 {context.policy().yen_max:,}円）。")
     n = to_int(installments, "支払回数", low=1, high=12)
     first = to_int(first_month, "初回の支払月", low=1, high=12)
     year = to_int(fiscal_year, "年度", low=2019, high=2100)

@@ -16,6 +16,7 @@ from support.payload import function_call_body
 import kaigo_xl.excel.server as server
 from kaigo_xl import commands as cli
 from kaigo_xl.errors import ExitCode
+from kaigo_xl.excel import binding, settings
 
 NS = {"o": "http://schemas.microsoft.com/office/appforoffice/1.1",
       "v": "http://schemas.microsoft.com/office/taskpaneappversionoverrides",
@@ -45,7 +46,7 @@ def strings(root) -> dict[str, str]:
 # ---- manifest and ribbon ----
 
 def test_the_manifest_has_the_fixed_add_in_id(manifest):
-    assert manifest.find("o:Id", NS).text == server.DEFAULT_SETTINGS["XLWINGS_MANIFEST_ID_PROD"]
+    assert manifest.find("o:Id", NS).text == settings.XLWINGS_DEFAULTS["XLWINGS_MANIFEST_ID_PROD"]
     assert manifest.find("o:DefaultLocale", NS).text == "ja-JP"
 
 
@@ -119,14 +120,14 @@ def test_a_script_call_without_a_book_is_refused(client):
 # ---- request size limit ----
 
 def test_a_request_over_the_limit_gets_413_in_japanese(client):
-    r = client.post("/xlwings/custom-scripts-call/validate", content=b"{" + b" " * server.max_body_bytes())
+    r = client.post("/xlwings/custom-scripts-call/validate", content=b"{" + b" " * settings.get_settings().max_body_bytes)
     assert r.status_code == 413
     assert r.text.startswith("送信されたデータが大きすぎます（上限 20MB）")
 
 
 def test_a_chunked_request_over_the_limit_gets_413(client):
     def chunks():
-        for _ in range(server.max_body_bytes() // (1024 * 1024) + 1):
+        for _ in range(settings.get_settings().max_body_bytes // (1024 * 1024) + 1):
             yield b" " * (1024 * 1024)
 
     r = client.post("/xlwings/custom-scripts-call/validate", content=chunks())
@@ -140,18 +141,52 @@ def test_a_request_under_the_limit_passes(client):
 
 # ---- kaigo-xl serve ----
 
-def test_serve_binds_to_127_0_0_1_and_port_8000_by_default(monkeypatch, capsys):
+@pytest.fixture
+def no_listen(monkeypatch):
+    """Run `kaigo-xl serve` up to the point where uvicorn would start; record what it would have served."""
     calls = []
-    monkeypatch.setattr(server, "serve", lambda *a, **k: calls.append(a))
+
+    def fake_serve(app, sock, cfg, keyfile=None, certfile=None, **kw):
+        calls.append((sock.getsockname()[:2], keyfile, certfile))
+        sock.close()
+
+    monkeypatch.setattr(server, "serve", fake_serve)
+    return calls
+
+
+@pytest.fixture
+def fake_bind(monkeypatch, no_listen):
+    """Also skip the real bind (port 8000 may be taken on a shared machine); the address it would bind."""
+    import socket
+
+    def bind(host, port, address):
+        sock = socket.socket(address[0], socket.SOCK_STREAM)
+        sock.bind((address[4][0], 0))
+        no_listen.append(("bind", address[4][:2]))
+        return sock
+
+    monkeypatch.setattr(binding, "bind", bind)
+    return no_listen
+
+
+def test_serve_binds_to_127_0_0_1_and_port_8000_by_default(fake_bind, capsys):
     assert cli.main(["serve"]) == 0
-    assert calls == [("127.0.0.1", 8000, None, None)]
+    assert fake_bind[0] == ("bind", ("127.0.0.1", 8000))
     assert "http://127.0.0.1:8000/manifest" in capsys.readouterr().out
 
 
-def test_serve_warns_when_reachable_from_other_computers(monkeypatch, capsys):
-    monkeypatch.setattr(server, "serve", lambda *a, **k: None)
-    assert cli.main(["serve", "--host", "0.0.0.0", "--port", "8443"]) == 0
-    assert "このパソコン以外からも接続できます" in capsys.readouterr().out
+def test_serve_refuses_other_computers_without_authentication(fake_bind, capsys):
+    assert cli.main(["serve", "--host", "0.0.0.0", "--port", "8443"]) == ExitCode.UNUSABLE_INPUT
+    err = capsys.readouterr().err
+    assert "認証の設定が必要です" in err and "--allow-unauthenticated" in err and "Traceback" not in err
+    assert fake_bind == []
+
+
+def test_serve_warns_when_reachable_from_other_computers_if_acknowledged(fake_bind, capsys):
+    assert cli.main(["serve", "--host", "0.0.0.0", "--port", "8443", "--allow-unauthenticated"]) == 0
+    assert fake_bind[0] == ("bind", ("0.0.0.0", 8443))
+    out = capsys.readouterr().out
+    assert "このパソコン以外からも接続できます" in out and "認証なしで公開しています" in out
 
 
 def test_serve_needs_both_tls_files(tmp_path, capsys):
@@ -165,6 +200,14 @@ def test_serve_reports_a_missing_certificate_file(tmp_path, capsys):
     assert cli.main(["serve", "--ssl-keyfile", str(tmp_path / "k.pem"), "--ssl-certfile",
                      str(tmp_path / "c.pem")]) == ExitCode.UNUSABLE_INPUT
     assert "が見つかりません" in capsys.readouterr().err
+
+
+def test_serve_reports_an_unreadable_certificate(tmp_path, capsys):
+    key, cert = tmp_path / "k.pem", tmp_path / "c.pem"
+    key.write_text("not a key")
+    cert.write_text("not a certificate")
+    assert cli.main(["serve", "--ssl-keyfile", str(key), "--ssl-certfile", str(cert)]) == ExitCode.UNUSABLE_INPUT
+    assert "証明書（--ssl-certfile）と秘密鍵（--ssl-keyfile）を読み込めません" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("host, loopback", [("127.0.0.1", True), ("localhost", True), ("::1", True),
@@ -207,6 +250,23 @@ def test_the_size_limit_and_policy_come_from_the_environment(tmp_path):
         print(c.post("/xlwings/custom-functions-call", json=function_call_body("kasan_total", [[8.75]], [[None]])).json())
         print(c.post("/xlwings/custom-functions-call", content=b" " * 2_000_000).status_code)
     """, KAIGO_XL_POLICY=str(policy), KAIGO_XL_MAX_BODY_MB="1") == ["{'result': [[525000]]}", "413"]
+
+
+def test_kaigo_settings_in_the_env_file_are_read_too(tmp_path):
+    policy = tmp_path / "policy.toml"
+    policy.write_text("[policy]\nrate_yen = 60000\n", encoding="utf-8")
+    env = tmp_path / "kaigo.env"
+    env.write_text(f'KAIGO_XL_POLICY="{policy}"\nKAIGO_XL_MAX_BODY_MB=1\nKAIGO_XL_TIMEOUT_HEADER=3\n', encoding="utf-8")
+    assert _fresh("""
+        import kaigo_xl.excel.server as s
+        from kaigo_xl.excel.settings import get_settings
+        from fastapi.testclient import TestClient
+        from support.payload import function_call_body
+        c = TestClient(s.get_app())
+        print(c.post("/xlwings/custom-functions-call", json=function_call_body("kasan_total", [[8.75]], [[None]])).json())
+        print(c.post("/xlwings/custom-functions-call", content=b" " * 2_000_000).status_code)
+        print(get_settings().timeout_header)
+    """, DOTENV_PATH=str(env)) == ["{'result': [[525000]]}", "413", "3.0"]
 
 
 def test_the_xlwings_server_project_dir_layout_also_works(tmp_path):
