@@ -178,3 +178,16 @@ def test_build_workbooks_writes_the_lite_variants(tmp_path, built):
     assert main(["build-workbooks", str(tmp_path)]) == 0
     for name, data in built.items():
         assert (tmp_path / name).read_bytes() == data
+
+
+# ---- 使い方 ----
+
+def test_the_guide_says_the_book_works_without_an_add_in_and_how_to_add_xlwings_lite():
+    from kaigo_xl.workbook import layout
+
+    ws = openpyxl.load_workbook(LITE)[layout.S_GUIDE]
+    text = "\n".join(str(c.value) for row in ws.iter_rows() for c in row if c.value)
+    assert "Excel の数式だけで" in text and "アドインを入れなくてもかまいません" in text
+    assert "「ホーム」タブの「アドイン」" in text and "検索欄に「xlwings」" in text and "「追加」" in text
+    assert "Microsoft Marketplace（Office アドイン ストア）" in text and "無料" in text
+    assert "管理者" in text and "統合アプリ" in text  # managed Microsoft 365 tenants
