@@ -14,6 +14,7 @@ import copy
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -30,6 +31,7 @@ import kaigo_xl.excel.server as server
 from kaigo_xl.commands import main as cli
 from kaigo_xl.demo import sample_payload
 
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_JSON = Path(kaigo_xl.__file__).parent / "data" / "sample_facility.json"
 WE = "{http://schemas.microsoft.com/office/webextensions/webextension/2010/11}"
 SAMPLE = sample_payload()
@@ -253,3 +255,52 @@ def test_each_script_returns_the_server_add_ins_actions(lite, served, book, scri
 def test_the_plan_button_writes_472500_yen_into_the_plan_form(lite):
     values = [a["values"] for a in lite["scripts"]["sample:make_plan"] if a["func"] == "setValues"]
     assert [[472_500]] in values
+
+
+# ---- the same main.py in Pyodide (Python 3.14 compiled to WebAssembly, what xlwings Lite runs), offline ----
+
+PYODIDE_DIR = Path(os.environ.get("KAIGO_XL_PYODIDE_DIR") or ROOT / ".cache" / "pyodide")
+
+
+@pytest.fixture(scope="module")
+def pyodide(books, cases, tmp_path_factory) -> dict:
+    """main.py of the sample Lite book run in Pyodide under Node (scripts/pyodide-setup.sh fetches both once)."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("Node.js がありません（sudo apt-get install -y nodejs npm）")
+    if not (PYODIDE_DIR / "node_modules" / "pyodide" / "pyodide.asm.wasm").is_file() or \
+            not list((PYODIDE_DIR / "wheels").glob("xlwings-*pyemscripten*.whl")):
+        pytest.skip(f"Pyodide と wheel が {PYODIDE_DIR} にありません（bash scripts/pyodide-setup.sh）")
+    work = tmp_path_factory.mktemp("pyodide")
+    (work / "main.py").write_text(main_py_of(books["sample"]), encoding="utf-8")
+    (work / "cases.json").write_text(json.dumps(cases, ensure_ascii=False), encoding="utf-8")
+    done = subprocess.run([node, str(Path(__file__).with_name("pyodide_lite.mjs")), str(PYODIDE_DIR / "node_modules" / "pyodide"),
+                           str(PYODIDE_DIR / "wheels"), str(work / "main.py"), str(work / "cases.json"),
+                           str(work / "out.json")], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
+    return json.loads((work / "out.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.slow
+def test_pyodide_runs_python_3_14_on_webassembly(pyodide):
+    assert pyodide["platform"] == "emscripten" and pyodide["python"].startswith("3.14")
+
+
+@pytest.mark.slow
+def test_in_pyodide_every_kaigo_xl_module_comes_from_the_workbook_and_no_server_part_is_loaded(pyodide):
+    assert "kaigo_xl.engine" in pyodide["modules"]
+    assert {n: f for n, f in pyodide["modules"].items() if not (f or "").startswith(pyodide["main_file"])} == {}
+    assert pyodide["absent"] == []
+
+
+@pytest.mark.slow
+def test_in_pyodide_the_functions_and_tooltips_are_the_server_add_ins(pyodide, served):
+    assert pyodide["functions"] == served["functions"]
+    assert {f["id"]: f["description"] for f in pyodide["meta"]["functions"]} == \
+        {f["id"]: f["description"] for f in served["meta"]["functions"]}
+
+
+@pytest.mark.slow
+def test_in_pyodide_every_script_returns_the_server_add_ins_actions(pyodide, served):
+    assert {k: unstamped(v) for k, v in pyodide["scripts"].items()} == \
+        {k: unstamped(v) for k, v in served["scripts"].items()}
