@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: demo test test-fast lint bench workbooks serve system-deps clean
+.PHONY: demo test test-fast lint bench workbooks serve system-deps pyodide clean
 
 $(STAMP): pyproject.toml
 	@bash scripts/ensure-python.sh "$(PYTHON)"
@@ -15,12 +15,16 @@ $(STAMP): pyproject.toml
 system-deps:
 	@bash scripts/system-deps.sh
 
+# Pyodide (npm) and the wheels xlwings Lite installs (PyPI), for the offline test of the Lite bundle (slow).
+pyodide: $(STAMP)
+	@PYTHON=$(BIN)/python bash scripts/pyodide-setup.sh --optional
+
 demo: $(STAMP)
 	@bash scripts/system-deps.sh --optional
 	$(BIN)/kaigo-xl demo --out out/demo
 
 # The README's test command: lint (ruff, mypy, import contracts), then every test on both cores.
-test: $(STAMP) system-deps lint
+test: $(STAMP) system-deps pyodide lint
 	$(BIN)/python -m pytest -n 2
 
 # The edit loop: no LibreOffice, nothing marked slow (under a minute on 2 cores).
@@ -42,4 +46,4 @@ serve: $(STAMP)
 	$(BIN)/kaigo-xl serve
 
 clean:
-	rm -rf $(VENV) out build *.egg-info
+	rm -rf $(VENV) out build *.egg-info .cache

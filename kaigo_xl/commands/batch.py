@@ -39,8 +39,13 @@ def progress_bar(total: int, label: str, enabled: bool) -> Iterator[Callable[[],
 
 
 def cmd_distribute(args: argparse.Namespace) -> int:
+    finish = None
+    if args.lite:  # the books carry their own Python for xlwings Lite
+        from kaigo_xl.excel.lite import make_lite
+
+        finish = make_lite
     report = distribute(args.facilities, args.out, load_policy(args.policy), args.fiscal_year, progress=progress_bar,
-                        force=args.force)
+                        force=args.force, finish=finish)
     print_lines(report.lines())
     return ExitCode.FINDINGS if report.bad else ExitCode.OK
 

@@ -11,6 +11,7 @@ from kaigo_xl import __version__
 from kaigo_xl.errors import ExitCode
 
 Handler = Callable[[argparse.Namespace], int]
+LITE_HELP = "xlwings Lite 版にする（ブックに Python のコードを入れ、開くと作業ウィンドウが出る）"
 
 
 class JapaneseParser(argparse.ArgumentParser):
@@ -77,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--data", type=Path, help="あらかじめ入力しておく施設の JSON")
     sp.add_argument("--policy", type=Path, help="市区町村の設定ファイル（TOML）")
     sp.add_argument("--force", action="store_true", help="既にあるファイルを置き換える（バックアップを残す）")
+    sp.add_argument("--lite", action="store_true", help=LITE_HELP)
 
     sp = add("build-workbooks", _lazy("template", "cmd_build_workbooks"), "配布用テンプレート（workbooks/）を再生成する")
     sp.add_argument("out_dir", type=Path, nargs="?", default=Path("workbooks"))
@@ -92,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--policy", type=Path)
     sp.add_argument("--fiscal-year", type=fiscal_year, default=2025, help="年度（西暦、既定: 2025 = 令和7年度）")
     sp.add_argument("--force", action="store_true", help="既にあるブックも作り直す（元のファイルは .bak に残す）")
+    sp.add_argument("--lite", action="store_true", help=LITE_HELP)
 
     sp = add("collect", _lazy("batch", "cmd_collect"), "返ってきたブックを一括でチェック・集計する")
     sp.add_argument("folder", type=Path, metavar="DIR")

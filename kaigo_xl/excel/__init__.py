@@ -1,5 +1,6 @@
 """The workbook open in Excel, through xlwings: custom functions (functions.py), ribbon scripts (scripts.py), the
-xlwings Server app (server.py) and the classic desktop-xlwings entry points (udfs.py).
+xlwings Server app (server.py), the classic desktop-xlwings entry points (udfs.py) and the xlwings Lite bundle that
+travels inside a workbook (lite/).
 
 The parts of xlwings used here (the remote/Office.js engines and the server decorators) are licensed under the
 PolyForm Noncommercial licence, which covers government institutions and charitable organisations such as
@@ -21,7 +22,11 @@ def ensure_license_env() -> None:
     xlwings registers its `remote`/`officejs` engines only if the key is valid at its FIRST import. When something
     imported xlwings earlier (a test module, a notebook), we register them now exactly as xlwings would have;
     otherwise every custom function call would fail with "officejs requires a license key".
+    Inside xlwings Lite (Pyodide) nothing is set: the add-in licenses xlwings itself (free, also commercially), and
+    the noncommercial key must not be claimed on a facility's PC.
     """
+    if sys.platform == "emscripten":
+        return
     os.environ.setdefault("XLWINGS_LICENSE_KEY", NONCOMMERCIAL_KEY)
     xw = sys.modules.get("xlwings")
     if xw is None or getattr(xw, "__pro__", False):

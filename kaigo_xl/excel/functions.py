@@ -1,4 +1,5 @@
-"""Excel custom functions, typed into cells as =KAIGO.<NAME>(…) (namespace from the add-in manifest).
+"""Excel custom functions: =KAIGO.<NAME>(…) through the server add-in (namespace from its manifest), =<NAME>(…)
+through xlwings Lite (the workbook's main.py imports these very functions; Lite has no namespace).
 
 Every number comes from kaigo_xl.rules / kaigo_xl.engine; this module only converts cells and shapes results.
 The functions stay plain Python callables (xlwings' server decorators return the function itself), so tests call
@@ -96,7 +97,7 @@ def _errors(found: list[Finding]) -> list[Finding]:
 
 def _first_error(found: list[Finding]) -> str:
     errors = _errors(found)
-    more = f"（ほか{len(errors) - 1}件。KAIGO.CHECK_FTE で一覧できます）" if len(errors) > 1 else ""
+    more = f"（ほか{len(errors) - 1}件。CHECK_FTE 関数で一覧できます）" if len(errors) > 1 else ""
     return message(errors[0].message + more)
 
 
@@ -164,7 +165,7 @@ def average_fte(fte_range, tokutei_range):
 
 
 @func
-@arg("average", doc="対象職員数（月平均）。KAIGO.AVERAGE_FTE の結果のセル")
+@arg("average", doc="対象職員数（月平均）。AVERAGE_FTE 関数の結果のセル")
 @arg("rate", doc="職員1人当たりの年額（円）。省略時は54,000円（令和7年度）")
 @_cell_safe
 def kasan_total(average, rate=None):
@@ -184,7 +185,7 @@ def kasan_total(average, rate=None):
 
 
 @func
-@arg("total_yen", doc="加算総額（円）。KAIGO.KASAN_TOTAL の結果のセル")
+@arg("total_yen", doc="加算総額（円）。KASAN_TOTAL 関数の結果のセル")
 @arg("installments", doc="支払回数（1～12）")
 @arg("first_month", doc="初回の支払月（4～12、1～3）。省略時は4月")
 @arg("fiscal_year", doc="年度（西暦）。省略時は2025（令和7年度）")

@@ -2,11 +2,14 @@
 
 Each script reads the input sheets of the open workbook, hands them to the workbook reader and the engine (the same
 code as `kaigo-xl check` / `kaigo-xl forms`), and writes results back with nothing but the `xw.Book` API (sheets,
-range .value / .color / .number_format, sheets.add). So the same `run_*` functions serve the Office add-in
-(xlwings Server: the @script wrappers below) and classic desktop xlwings (RunPython, see kaigo_xl.excel.udfs).
+range .value / .color / .number_format, sheets.add). So the same code serves the Office add-in (xlwings Server:
+the @script wrappers below), xlwings Lite (the workbook's main.py imports these very wrappers from the bundle that
+kaigo_xl.excel.lite embeds) and classic desktop xlwings (RunPython, see kaigo_xl.excel.udfs). Nothing here needs
+openpyxl or python-calamine: it runs in Pyodide.
 
 The forms' borders and merges are in the template; the form scripts only write values into the cells that
-`kaigo_xl.workbook.forms` names.
+`kaigo_xl.workbook.forms` names, and the template leaves exactly those cells unlocked on its protected form sheets
+(Excel refuses a write into a locked cell of a protected sheet, and xlwings has no unprotect for Office.js).
 """
 
 from __future__ import annotations
@@ -19,7 +22,6 @@ from functools import cache
 from typing import Any
 
 import xlwings as xw
-from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter
 from xlwings.server import script
 
 from kaigo_xl.engine import Evaluation, evaluate
@@ -29,6 +31,7 @@ from kaigo_xl.numbers import cell_number
 from kaigo_xl.rules.kasan import display_average
 from kaigo_xl.wareki import fiscal_year_label, wareki_month
 from kaigo_xl.workbook import layout
+from kaigo_xl.xlsx.refs import cell_ref, split_ref
 
 RESULT_SHEET = "チェック結果"
 PAYMENT_SHEET = "支払予定表"
@@ -77,7 +80,7 @@ def _dates_from_serials(grids: dict[str, list[list[Any]]]) -> None:
 
 def _rc(ref: str) -> tuple[int, int]:
     """0-based (row, column) of an A1 reference (ValueError when malformed)."""
-    row, col = coordinate_to_tuple(ref)
+    row, col = split_ref(ref)
     return row - 1, col - 1
 
 
@@ -90,7 +93,7 @@ def _defined_names(book: xw.Book) -> dict[str, str]:
 
 def evaluate_book(book: xw.Book, phase: str | None = None) -> tuple[Evaluation | None, list[Finding]]:
     """Read the open workbook and evaluate it; `phase` forces 計画 ("plan") or 実績 ("report")."""
-    from kaigo_xl.workbook.reader import read_grids  # imported late: the reader is optional for the functions
+    from kaigo_xl.workbook.reader.grids import read_grids  # late: the functions never need the reader
 
     inp, findings, locate = read_grids(read_book(book), book.name, _defined_names(book))
     if inp is None:
@@ -150,8 +153,8 @@ def _cells(location: str) -> list[tuple[str, str]]:
             continue
         for r in range(min(r1, r2), max(r1, r2) + 1):
             for c in range(min(c1, c2), max(c1, c2) + 1):
-                if (sheet, f"{get_column_letter(c + 1)}{r + 1}") in input_cells():
-                    out.append((sheet, f"{get_column_letter(c + 1)}{r + 1}"))
+                if (sheet, cell_ref(r + 1, c + 1)) in input_cells():
+                    out.append((sheet, cell_ref(r + 1, c + 1)))
     return out
 
 
@@ -301,25 +304,25 @@ def run_payment_table(book: xw.Book) -> None:
 
 # ---- the same scripts for xlwings Server (ribbon buttons → POST /xlwings/custom-scripts-call/<name>) ----
 
-@script
+@script(name="入力チェック")
 def validate(book: xw.Book):
     """入力チェック"""
     run_validate(book)
 
 
-@script
+@script(name="計画書作成")
 def make_plan(book: xw.Book):
     """計画書作成"""
     run_make_plan(book)
 
 
-@script
+@script(name="実績報告書作成")
 def make_report(book: xw.Book):
     """実績報告書作成"""
     run_make_report(book)
 
 
-@script
+@script(name="支払予定表")
 def payment_table(book: xw.Book):
     """支払予定表"""
     run_payment_table(book)

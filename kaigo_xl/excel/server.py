@@ -19,7 +19,7 @@ import sys
 import types
 from pathlib import Path
 
-from . import auth, ensure_license_env
+from . import addin, auth, context, ensure_license_env
 from .binding import is_loopback  # noqa: F401 - part of this module's interface
 from .hardening import BodySizeLimit, PathGuard, RequestLimit, guard_static_mounts
 from .settings import ServerSettings, apply_xlwings_env, get_settings
@@ -60,6 +60,7 @@ def configure(settings: ServerSettings | None = None) -> None:
     _expose("custom_functions", FUNCTION_MODULES, "__xlfunc__")
     _expose("custom_scripts", SCRIPT_MODULES, "__xlscript__")
     auth.install(settings.token)
+    context.use_policy_file(settings.policy)
     _configured = True
 
 
@@ -78,14 +79,20 @@ def get_app(settings: ServerSettings | None = None):
         from xlwings_server.main import app, main_app  # main_app: CORS (+ socket.io when enabled) around app
 
         guard_static_mounts(app)
-        _template_globals()
-        limited = RequestLimit(main_app, settings.limit_concurrency)
+        _template_globals(settings)
+        limited = RequestLimit(addin.ManifestAsXml(main_app, _xlwings_app_path()), settings.limit_concurrency)
         _app = PathGuard(BodySizeLimit(limited, settings.max_body_bytes))
     return _app
 
 
-def _template_globals() -> None:
-    """Values the task pane shows: versions and the Excel namespace of the functions."""
+def _xlwings_app_path() -> str:
+    from xlwings_server.config import settings
+
+    return settings.app_path
+
+
+def _template_globals(own: ServerSettings) -> None:
+    """Values the task pane and the manifest show: versions, the Excel namespace of the functions, the provider."""
     from xlwings_server._version import __version__ as server_version
     from xlwings_server.config import settings
     from xlwings_server.templates import templates
@@ -96,7 +103,7 @@ def _template_globals() -> None:
     if settings.environment != "prod":
         namespace += f"_{settings.environment.upper()}"
     templates.env.globals.update(kaigo_version=__version__, xlwings_server_version=server_version,
-                                 namespace=namespace)
+                                 namespace=namespace, **addin.template_globals({addin.PROVIDER_ENV: own.provider_name}))
 
 
 def auth_providers() -> list[str]:
@@ -133,9 +140,10 @@ def serve(app, sock, settings: ServerSettings, ssl_keyfile: str | None = None, s
 def run_server(settings: ServerSettings, host: str = "127.0.0.1", port: int = 8000, ssl_keyfile: Path | None = None,
                ssl_certfile: Path | None = None, allow_unauthenticated: bool = False) -> None:
     """Check everything that can be checked before listening, bind, say where the manifest is, and serve."""
-    from . import binding, context
+    from . import binding
 
     binding.check_options(port, ssl_keyfile, ssl_certfile)
+    context.use_policy_file(settings.policy)
     context.policy()  # a broken KAIGO_XL_POLICY file stops here with its Japanese message (exit code 2)
     binding.check_installed()
     app = get_app(settings)

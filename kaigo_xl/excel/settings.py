@@ -49,6 +49,7 @@ _LABELS = {
     "max_connections": "同時に開いておける接続の数の上限（1以上の整数）",
     "auth_token": f"接続用トークン（英数字と記号で{MIN_TOKEN_CHARS}文字以上）",
     "allow_unauthenticated": "認証なしで他のパソコンからの接続を許可するか（true / false）",
+    "provider_name": "マニフェストの提供元（例: 見本市 高齢福祉課）",
 }
 
 
@@ -70,6 +71,7 @@ class ServerSettings(BaseSettings):
     max_connections: int = Field(default=2000, ge=1, le=1_000_000)  # open connections (uvicorn limit_concurrency)
     auth_token: SecretStr | None = None
     allow_unauthenticated: bool = False
+    provider_name: str = Field(default="", max_length=250)  # the manifest's ProviderName (a municipality)
 
     @field_validator("policy", "auth_token", mode="before")
     @classmethod

@@ -8,15 +8,19 @@ Buttons / macros (RunPython), e.g. in a module of the workbook:
     Sub 入力チェック()
         RunPython "import kaigo_xl.excel.udfs as k; k.validate()"
     End Sub
-(likewise k.make_plan(), k.make_report(), k.payment_table()). They run the same `run_*` code as the Office add-in.
+(likewise k.make_plan(), k.make_report(), k.payment_table()). They run the same `run_*` code as the Office add-in,
+with the same policy setting (KAIGO_XL_POLICY, through kaigo_xl.excel.settings).
 """
 
 from __future__ import annotations
 
 import xlwings as xw
 
+from kaigo_xl.excel import context, scripts
 from kaigo_xl.excel import functions as kf
-from kaigo_xl.excel import scripts
+from kaigo_xl.excel.settings import get_settings
+
+context.use_policy_file(get_settings().policy)
 
 CATEGORY = "介護加算"
 _FTE_DOC = "4月～3月の職員数（常勤換算）の12セル"

@@ -78,10 +78,12 @@ def facility_input(entry: Entry, policy: Policy, fiscal_year: int) -> FacilityIn
 
 
 def distribute(source: Path, out: Path, policy: Policy, fiscal_year: int,
-               progress: Progress = no_progress, force: bool = False) -> Report:
+               progress: Progress = no_progress, force: bool = False,
+               finish: Callable[[bytes], bytes] | None = None) -> Report:
     """Read the list, write every good row's book into `out`, and 配布一覧.csv; bad rows are reported, not fatal.
 
     A book that already exists is left alone unless `force`: after distribution it may hold a facility's input.
+    `finish` turns the bytes of each built book into the distributed ones (`--lite`: kaigo_xl.excel.lite.make_lite).
     """
     report = Report(source, out, fiscal_year, parse_list(source, policy))
     good = [e for e in report.entries if not e.problems]
@@ -91,7 +93,7 @@ def distribute(source: Path, out: Path, policy: Policy, fiscal_year: int,
     with progress(len(good), "ブックを作成しています", True) as tick:
         for e in good:
             inp = facility_input(e, policy, fiscal_year)
-            make = makers.get(e.type) or makers.setdefault(e.type, _maker(policy, e.type, fiscal_year, inp))
+            make = makers.get(e.type) or makers.setdefault(e.type, _maker(policy, e.type, fiscal_year, inp, finish))
             name = names.claim(f"{e.number}_{e.name}")
             path = out / name
             if path.exists() and not force:
@@ -114,14 +116,16 @@ def make_folder(folder: Path) -> None:
         raise WriteRefused(f"{folder}: フォルダーを作れません（{exc.strerror or exc}）。") from None
 
 
-def _maker(policy: Policy, facility_type: str, fiscal_year: int, first: FacilityInput) -> Callable[[FacilityInput], bytes]:
+def _maker(policy: Policy, facility_type: str, fiscal_year: int, first: FacilityInput,
+           finish: Callable[[bytes], bytes] | None = None) -> Callable[[FacilityInput], bytes]:
     """Bytes of a facility's book: patched copies of one built book, or (if a cell cannot be patched) a full build."""
     from kaigo_xl.workbook.template import build_template
     from kaigo_xl.workbook.template.fill import facility_cell_values
     from kaigo_xl.xlsx.cellpatch import BookPatcher
 
     def built(inp: FacilityInput) -> bytes:
-        return workbook_bytes(build_template(policy, facility_type, fiscal_year, inp), fixed_time=None)
+        data = workbook_bytes(build_template(policy, facility_type, fiscal_year, inp), fixed_time=None)
+        return finish(data) if finish else data
 
     def cells(inp: FacilityInput) -> dict[str, Any]:
         values = facility_cell_values(inp)

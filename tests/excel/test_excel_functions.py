@@ -125,7 +125,7 @@ def test_floats_from_excel_are_read_as_excel_shows_them():
 def test_average_fte_with_a_blank_month_says_which_cell_and_how_many_more():
     fte = [list(r) for r in FTE]
     fte[0], fte[5] = [None], [NA["basicValue"]]
-    assert kf.average_fte(fte, TOKUTEI) == "エラー: 4月の職員数が空欄です。（ほか1件。KAIGO.CHECK_FTE で一覧できます）"
+    assert kf.average_fte(fte, TOKUTEI) == "エラー: 4月の職員数が空欄です。（ほか1件。CHECK_FTE 関数で一覧できます）"
 
 
 def test_average_fte_needs_twelve_cells():

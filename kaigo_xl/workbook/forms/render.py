@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 import openpyxl
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -17,6 +17,9 @@ from kaigo_xl.workbook.forms.values import row_heights
 _THIN = Side(style="thin", color="000000")
 _BORDERS = {"": Border(), "box": Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN),
             "under": Border(bottom=_THIN)}
+# The form sheets are protected, but their value boxes stay unlocked: the Excel add-ins (server and xlwings Lite)
+# write the engine's values there through Office.js, which refuses writes into locked cells of a protected sheet.
+_VALUE_BOX = Protection(locked=False)
 
 
 def _font(style: Style, name: str) -> Font:
@@ -53,6 +56,8 @@ def render_form_sheet(ws: Worksheet, spec: FormSpec, values: Mapping[str, object
             c.font, c.border, c.alignment = font, border, align
             if fill:
                 c.fill = fill
+            if box.dynamic:
+                c.protection = _VALUE_BOX
             c.number_format = box.number_format
         if ":" in box.ref:
             ws.merge_cells(box.ref)

@@ -10,11 +10,8 @@ Nothing here prints: the result says what happened, and the command line tells t
 from __future__ import annotations
 
 import datetime as dt
-import io
 import shutil
 import tempfile
-import zipfile
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +27,7 @@ from kaigo_xl.workbook.forms.spec import FORMS
 from kaigo_xl.workbook.forms.values import form_values
 from kaigo_xl.workbook.reader import read_workbook
 from kaigo_xl.xlsx import libreoffice
+from kaigo_xl.xlsx.carryover import carry_over
 from kaigo_xl.xlsx.safefile import Snapshot, atomic_write_bytes
 from kaigo_xl.xlsx.save import workbook_bytes
 
@@ -37,21 +35,6 @@ from kaigo_xl.xlsx.save import workbook_bytes
 # form shrinks. DejaVu Sans 8.25 pt (shipped with LibreOffice) has Calibri 11's digit width: 5.25 pt a unit.
 PDF_NORMAL_FONT = Font(name="DejaVu Sans", size=8.25)
 PDF_FONT = "Noto Serif CJK JP"  # installed with fonts-noto-cjk; a font LibreOffice has keeps digits and kana alike
-
-# Parts of a workbook that openpyxl may drop on a round trip; losing any of them means refusing to write.
-_KEEP_PARTS = {
-    "xl/media/": "画像",
-    "xl/charts/chart": "グラフ",
-    "xl/comments": "コメント",
-    "xl/threadedComments/": "スレッド形式のコメント",
-    "xl/pivotTables/": "ピボットテーブル",
-    "xl/tables/": "テーブル",
-    "xl/slicers/": "スライサー",
-    "xl/ctrlProps/": "フォームコントロール",
-    "xl/embeddings/": "埋め込みオブジェクト",
-    "xl/vbaProject": "マクロ",
-}
-
 
 @dataclass
 class FormsRefreshed:
@@ -85,17 +68,6 @@ def _load_book(path: Path) -> openpyxl.Workbook:
     except Exception as exc:
         raise InputUnreadable(f"{path}: ブックを開けません（{type(exc).__name__}）。ファイルが壊れている可能性があります。"
                               ) from None
-
-
-def _part_counts(names: list[str]) -> Counter:
-    return Counter(kind for name in names for kind in _KEEP_PARTS if name.startswith(kind))
-
-
-def _losses(path: Path, data: bytes) -> list[str]:
-    """What the user's file holds that the rewritten bytes would not (openpyxl drops, e.g., images without Pillow)."""
-    with zipfile.ZipFile(path) as before, zipfile.ZipFile(io.BytesIO(data)) as after:
-        old, new = _part_counts(before.namelist()), _part_counts(after.namelist())
-    return [_KEEP_PARTS[kind] for kind in _KEEP_PARTS if new[kind] < old[kind]]
 
 
 def regenerate(wb: openpyxl.Workbook, ev: Evaluation, stamp: dt.datetime) -> None:
@@ -152,12 +124,14 @@ def refresh_forms(path: Path, policy: Policy, pdf_dir: Path | None = None,
     stamp = (now or dt.datetime.now()).replace(second=0, microsecond=0)
     _refuse_if_open(path)
     regenerate(wb, ev, stamp)
-    data = workbook_bytes(wb, fixed_time=None)
-    lost = _losses(path, data)
-    if lost:
-        raise WriteRefused(f"{path}: このブックの{'・'.join(lost)}は書き込み時に失われるため、保存しませんでした。"
-                           "それらを別のブックに移すか、Excel アドインの「様式を作成」をお使いください。")
-    done = FormsRefreshed(path, ev.findings, ev, stamp, atomic_write_bytes(path, data, backup=True, expect=snapshot))
+    # openpyxl drops what it does not understand: put back what can be kept (an add-in's code, custom XML …),
+    # refuse when something the user made would still be lost
+    kept = carry_over(path.read_bytes(), workbook_bytes(wb, fixed_time=None))
+    if kept.lost:
+        raise WriteRefused(f"{path}: このブックの{'・'.join(kept.lost)}は書き込み時に失われるため、保存しませんでした。"
+                           "それらを別のブックに移すか、Excel アドインの「計画書作成」「実績報告書作成」ボタンをお使いください。")
+    done = FormsRefreshed(path, ev.findings, ev, stamp,
+                          atomic_write_bytes(path, kept.data, backup=True, expect=snapshot))
     if pdf_dir is not None:
         try:
             done.pdfs = write_pdfs(ev, pdf_dir, stamp)
