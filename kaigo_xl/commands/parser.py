@@ -94,11 +94,18 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--force", action="store_true", help="既にあるブックも作り直す（元のファイルは .bak に残す）")
 
     sp = add("collect", _lazy("batch", "cmd_collect"), "返ってきたブックを一括でチェック・集計する")
-    sp.add_argument("folder", type=Path, metavar="DIR")
-    sp.add_argument("--out", type=Path, required=True, metavar="SUMMARY.xlsx")
-    sp.add_argument("--csv", type=Path, metavar="SUMMARY.csv")
-    sp.add_argument("--json", action="store_true")
-    sp.add_argument("--policy", type=Path)
+    sp.add_argument("folder", type=Path, metavar="DIR", help="返ってきたブックを置いたフォルダー（サブフォルダーも読む）")
+    sp.add_argument("--out", type=Path, required=True, metavar="SUMMARY.xlsx", help="作る集計ブック")
+    sp.add_argument("--list", type=Path, metavar="LIST.(csv|xlsx)",
+                    help="配布した施設の一覧（distribute が作った 配布一覧.csv または施設一覧）。未提出の施設が分かる")
+    sp.add_argument("--fiscal-year", type=fiscal_year, metavar="YEAR",
+                    help="集計する年度（西暦。既定: ブックで最も多い年度）。ほかの年度のブックは合計に含めない")
+    sp.add_argument("--csv", type=Path, metavar="SUMMARY.csv", help="集計表を CSV でも出力する")
+    sp.add_argument("--csv-encoding", choices=["utf-8", "cp932"], default="utf-8",
+                    help="CSV の文字コード（既定: utf-8 = BOM 付き UTF-8。cp932 = Shift_JIS）")
+    sp.add_argument("--feedback", type=Path, metavar="DIR", help="修正が必要な施設ごとに修正依頼の文面（.txt）を DIR に作る")
+    sp.add_argument("--json", action="store_true", help="結果を JSON で出力する（進捗表示なし）")
+    sp.add_argument("--policy", type=Path, help="市区町村の設定ファイル（TOML）")
 
     sp = add("serve", _lazy("serve", "cmd_serve"), "Excel アドイン用のサーバー（xlwings Server）を起動する")
     sp.add_argument("--host", default="127.0.0.1")
