@@ -95,6 +95,18 @@ def test_bad_rows_are_reported_by_row_number_and_the_others_are_still_made(tmp_p
     assert len(list((tmp_path / "out").glob("*.xlsx"))) == 3
 
 
+def test_suspicious_rows_are_noted_but_still_made(tmp_path):
+    src = tmp_path / "list.csv"
+    src.write_bytes((HEADER + ROWS + "112345680,あおば荘,軽費,見本市,,,\n"  # row 4: the leading 0 lost in Excel
+                     "0112345681,?田ホーム,養護,見本市,,,\n").encode("cp932"))  # row 5: 髙 → ? in a Shift_JIS export
+    r = kx("distribute", src, "--out", tmp_path / "out")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "4行目（注意）: 施設番号「112345680」は9桁です（ほかの行は10桁）" in r.stdout
+    assert "5行目（注意）: 施設名「?田ホーム」に「?」があります" in r.stdout
+    rows = {m["行"]: m for m in manifest(tmp_path / "out")}
+    assert rows["4"]["状態"] == rows["5"]["状態"] == "作成" and "先頭の 0" in rows["4"]["理由・注意"]
+
+
 def test_a_list_without_the_required_headers_is_refused_naming_them(tmp_path):
     src = tmp_path / "list.csv"
     src.write_text("番号,施設名,種類\n1,a,養護\n", encoding="utf-8")
