@@ -11,6 +11,7 @@ cached value (SUBTOTAL totals), so a reader without recalculation (python-calami
 from __future__ import annotations
 
 import io
+import math
 import re
 import zipfile
 from collections.abc import Sequence
@@ -23,15 +24,15 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break, ColBreak
 
+from kaigo_xl.municipal.text import display_width
 from kaigo_xl.workbook import styles
 from kaigo_xl.xlsx.cellpatch import cell_xml, sheet_members
 from kaigo_xl.xlsx.save import workbook_bytes
 
 FORMATS = {"yen": "#,##0", "fte": "0.00", "count": "0"}
 _EMPTY_ROW = re.compile(r'<row r="(\d+)"\s*(?:/>|>\s*</row>)')
-_TOP_WRAP = Alignment(wrap_text=True, vertical="top")
-_TOP = Alignment(vertical="top")
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class Look:
     header: bool = False
     title: bool = False
     wrap: bool = False
+    center: bool = False
 
 
 class Styles:
@@ -65,7 +67,8 @@ class Styles:
             if look.header:
                 c.fill, c.border, c.alignment = styles.HEADER, styles.BOX, styles.CENTER
             else:
-                c.alignment = _TOP_WRAP if look.wrap else _TOP
+                c.alignment = Alignment(wrap_text=look.wrap or None, vertical="top",
+                                        horizontal="center" if look.center else None)
             if look.kind in FORMATS:
                 c.number_format = FORMATS[look.kind]
             self._ids[look] = str(c.style_id)
@@ -114,9 +117,45 @@ def _cell(ref: str, cell: Cell, looks: Styles) -> str:
     return cell_xml(ref, value, style)
 
 
+HEADER_ROW = 3  # row of the column headings on every sheet (title in row 1, subtitle in row 2)
+LINE_HEIGHT = 13.5  # points per line of 10-point text
+TITLE, HEAD, BOLD, WRAP = Look(title=True), Look(header=True), Look(bold=True), Look(wrap=True)
+
+
+def lines(text: str, width: float) -> int:
+    """How many lines a text wraps to in a column of `width` units (wide characters count two)."""
+    return sum(max(1, math.ceil(display_width(part) / max(1.0, width - 1))) for part in (text or "").split("\n"))
+
+
+def height(*texts_and_widths: tuple[str, float]) -> float:
+    """The row height that shows every wrapped text in full (at least one line)."""
+    return max([1, *(lines(t, w) for t, w in texts_and_widths)]) * LINE_HEIGHT
+
+
+def start_sheet(wb: Workbook, looks: Styles, name: str, title: str, subtitle: str, headers: Sequence[str],
+                widths: Sequence[float], *, freeze: str = "A", header_lines: int = 3, **printing: Any) -> Sheet:
+    """A sheet with its print settings (which write-only openpyxl must have before the first row), its title
+    (row 1), subtitle (row 2) and headings (row 3), panes frozen below the headings."""
+    sh = Sheet(wb, name, widths, looks)
+    sh.ws.freeze_panes = f"{freeze}{HEADER_ROW + 1}"
+    page(sh.ws, title_rows=f"{HEADER_ROW}:{HEADER_ROW}" if headers else None, **printing)
+    sh.text(title, TITLE, 20)
+    sh.append([(subtitle, Look())], height=height((subtitle, sum(widths))))
+    if headers:
+        sh.append([(h, HEAD) for h in headers], height=header_lines * LINE_HEIGHT)
+    return sh
+
+
+def filter_rows(sh: Sheet, columns: int) -> None:
+    """An auto-filter over the headings and the rows written so far."""
+    if sh.row > HEADER_ROW:
+        sh.ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(columns)}{sh.row}"
+
+
 def page(ws, *, paper: str = "9", landscape: bool = True, fit_width: bool = True, scale: int | None = None,
-         title_rows: str | None = None, title_cols: str | None = None) -> None:
-    """Print settings: paper 9 = A4, 8 = A3; one page wide (or a fixed scale with our own column breaks)."""
+         title_rows: str | None = None, title_cols: str | None = None, breaks: Sequence[int] = ()) -> None:
+    """Print settings: paper 9 = A4, 8 = A3; one page wide, or a fixed scale with page breaks before the
+    columns `breaks` (0-based indexes)."""
     ws.page_setup.paperSize = paper
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     if fit_width and scale is None:
@@ -131,6 +170,8 @@ def page(ws, *, paper: str = "9", landscape: bool = True, fit_width: bool = True
         ws.print_title_rows = title_rows
     if title_cols:
         ws.print_title_cols = title_cols
+    if breaks:
+        ws.col_breaks = ColBreak(brk=[Break(id=b) for b in breaks])
 
 
 def assemble(wb: Workbook, sheets: Sequence[Sheet]) -> bytes:

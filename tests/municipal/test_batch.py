@@ -276,9 +276,10 @@ def test_the_json_has_the_documented_shape(collected):
 
 def test_every_book_has_a_row_and_the_totals_are_the_sum_of_the_rows(collected):
     wb = openpyxl.load_workbook(collected[1] / "集計.xlsx", data_only=True)  # the totals' cached values
-    assert wb.sheetnames == ["集計", "差し戻し一覧", "未提出", "指摘一覧", "支払予定", "読込不可・対象外"]
+    assert wb.sheetnames == ["概要", "集計", "差し戻し一覧", "未提出", "指摘一覧", "支払予定", "読込不可・対象外"]
     rows = _table(wb["集計"])
-    body, total = rows[:-1], rows[-1]
+    at = next(i for i, r in enumerate(rows) if str(r["施設名"]).startswith("合計（"))
+    body, total = rows[:at], rows[at]
     assert total["施設名"] == "合計（5施設）"
     assert sorted(r["ファイル"] for r in body) == ["2課/keihi.xlsx", "broken.xlsx", "dup.xlsx", "error.xlsx",
                                                   "good.xlsx", "old.xlsx"]
@@ -320,7 +321,7 @@ def test_duplicates_old_books_and_unreadable_files_are_reported_not_dropped(coll
     body = _table(wb["集計"])
     assert {r["ファイル"] for r in body if "施設番号重複" in (r["備考"] or "")} == {"good.xlsx", "dup.xlsx"}
     assert {r["ファイル"] for r in body if "旧様式" in (r["備考"] or "")} == {"old.xlsx"}
-    notes = [row[0] for row in wb["集計"].iter_rows(values_only=True) if row[0] and "施設番号「100」" in str(row[0])]
+    notes = [row[1] for row in wb["概要"].iter_rows(values_only=True) if row[1] and "施設番号「100」" in str(row[1])]
     assert notes and "dup.xlsx" in notes[0] and "good.xlsx" in notes[0]
     listed = _table(wb["読込不可・対象外"])
     assert [(r["ファイル"], r["区分"]) for r in listed] == [("broken.xlsx", "読込不可"),

@@ -155,12 +155,13 @@ def test_money_totals_agree_with_an_independent_sum_everywhere(data, municipal_r
     assert sum(f["annual_yen"] or 0 for f in data["facilities"]) == expected
     wb = openpyxl.load_workbook(rnd.out / "集計.xlsx", data_only=True)
     rows = _table(wb["集計"])
-    assert rows[-1]["加算総額（円）"] == expected  # the cached value of the SUBTOTAL
+    total = next(r for r in rows if str(r["施設名"]).startswith("合計（"))
+    assert total["加算総額（円）"] == expected  # the cached value of the SUBTOTAL
     with open(rnd.out / "集計.csv", encoding="utf-8-sig", newline="") as fh:
         csv_rows = list(csv.DictReader(fh))
     assert int(csv_rows[-1]["加算総額（円）"]) == expected
     months = [h for h in rows[0] if h and h.endswith("支払額（円）")]
-    assert sum(rows[-1][h] for h in months) == sum(m["yen"] for m in data["monthly_payments"])
+    assert sum(total[h] for h in months) == sum(m["yen"] for m in data["monthly_payments"])
     assert sum(m["yen"] for m in data["monthly_payments"]) == expected - rnd.annual(rnd.REPORT)
 
 
@@ -172,9 +173,17 @@ def test_the_totals_row_is_subtotal_formulas(municipal_round):
     assert formulas and all(re.fullmatch(r"=SUBTOTAL\(9,[A-Z]+4:[A-Z]+\d+\)", f) for f in formulas)
 
 
-def test_the_sheet_says_what_each_total_includes(municipal_round):
+def test_the_sheet_says_under_each_total_what_it_includes(municipal_round):
     ws = openpyxl.load_workbook(municipal_round.out / "集計.xlsx")["集計"]
-    notes = "\n".join(str(r[0]) for r in ws.iter_rows(values_only=True) if r[0])
+    rows = list(ws.iter_rows(min_row=3, values_only=True))
+    words = dict(zip(rows[0], next(r for r in rows if r[1] and str(r[1]).startswith("合計に含むもの"))))
+    assert words["加算総額（円）"] == "計算できた施設（要修正を含む）"
+    assert words["令和7年4月支払額（円）"] == "計画書のみ（実績報告書は含まない）"
+
+
+def test_the_overview_explains_the_totals_with_their_figures(municipal_round):
+    ws = openpyxl.load_workbook(municipal_round.out / "集計.xlsx")["概要"]
+    notes = "\n".join(str(r[1]) for r in ws.iter_rows(values_only=True) if r[1])
     assert "要修正" in notes and "実績報告書のブック1施設" in notes and "SUBTOTAL" in notes
     assert f"加算総額 {municipal_round.annual(12):,}円" in notes  # the report's amount, not in the budget
 
