@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from fractions import Fraction
@@ -9,7 +10,7 @@ from fractions import Fraction
 import openpyxl
 import pandas as pd
 import pytest
-from support.municipal_round import RATE, name, number
+from support.municipal_round import RATE, fte, name, number
 
 import kaigo_xl
 
@@ -83,3 +84,28 @@ def test_a_folder_can_be_given_directly(municipal_round):
     frame = kaigo_xl.collect_frame(municipal_round.back, fiscal_year=2025)
     row = frame[frame["施設番号"] == number(3)].iloc[0]
     assert row["施設名"] == name(3) and row["加算総額（円）"] == 189_000  # 54,000 × 3.5
+
+
+def test_the_readme_example_runs_over_many_municipalities(municipal_round, tmp_path):
+    """The prefecture's example in the README, run as written over two municipalities' folders."""
+    import re
+    import shutil
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    code = re.search(r"```python\n(from pathlib import Path\n.*?)```", readme, re.S).group(1)
+    for town, picks in (("見本市", (1, 2, 3)), ("例町", (4, 5))):
+        folder = tmp_path / "回収" / town
+        folder.mkdir(parents=True)
+        shutil.copy(municipal_round.manifest, folder / "配布一覧.csv")
+        for i in picks:
+            shutil.copy(municipal_round.back / municipal_round.files[i], folder)
+    scope: dict = {}
+    cwd = Path.cwd()
+    try:
+        os.chdir(tmp_path)
+        exec(compile(code, "README.md", "exec"), scope)
+    finally:
+        os.chdir(cwd)
+    totals = scope["counted"].groupby("回収フォルダー")["加算総額（円）"].sum()
+    assert totals["見本市"] == RATE * (fte(1) + fte(2) + fte(3)) and totals["例町"] == RATE * (fte(4) + fte(5))
