@@ -31,7 +31,7 @@ def test_each_sheet_prints_on_its_own_pages_and_the_overview_on_one(pages):
     titles = [p.strip().splitlines()[0] for p in pages]
     assert titles[0].endswith("集計の概要") and titles[1].endswith("集計") and titles[2].endswith("集計")
     assert sum(1 for t in titles if t.endswith("集計の概要")) == 1
-    assert len(pages) == 8  # 概要, 集計 ×2 (who and how much; the months), and one page for each other sheet
+    assert len(pages) == 8, " | ".join(titles[5:])  # 概要, 集計 ×2, then one page for each other sheet
 
 
 def test_the_summary_is_a3_landscape_with_a_japanese_font_embedded(pdf):
