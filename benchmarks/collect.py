@@ -123,7 +123,8 @@ def measure_collect(folder: Path) -> dict:
     from kaigo_xl.commands.batch import cmd_collect as cli_collect
 
     with tempfile.TemporaryDirectory() as tmp:
-        args = Namespace(folder=folder, out=Path(tmp) / "summary.xlsx", csv=None, json=True, policy=None)
+        args = Namespace(folder=folder, out=Path(tmp) / "summary.xlsx", csv=None, json=True, policy=None, list=None,
+                         fiscal_year=None, csv_encoding="utf-8", feedback=None)
         buf = io.StringIO()
         start = time.perf_counter()
         with contextlib.redirect_stdout(buf):

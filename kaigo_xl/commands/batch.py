@@ -11,13 +11,13 @@ import argparse
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from pathlib import Path
 
 from kaigo_xl.commands.output import print_json, print_lines
 from kaigo_xl.errors import ExitCode
 from kaigo_xl.municipal.distribute import distribute
-from kaigo_xl.municipal.service import collect_folder
+from kaigo_xl.municipal.service import Written, collect_folder
 from kaigo_xl.municipal.summary import STATUS_OK, Summary, to_json
+from kaigo_xl.municipal.text import shown
 from kaigo_xl.policy import load_policy
 
 
@@ -47,6 +47,9 @@ def cmd_distribute(args: argparse.Namespace) -> int:
     report = distribute(args.facilities, args.out, load_policy(args.policy), args.fiscal_year, progress=progress_bar,
                         force=args.force, finish=finish)
     print_lines(report.lines())
+    if report.write_error or report.manifest_error:
+        print(f"エラー: {report.write_error or report.manifest_error}", file=sys.stderr)
+        return ExitCode.WRITE_REFUSED
     return ExitCode.FINDINGS if report.bad else ExitCode.OK
 
 
@@ -56,22 +59,37 @@ def cmd_collect(args: argparse.Namespace) -> int:
         def progress(total: int) -> Callable[[], None]:
             return stack.enter_context(progress_bar(total, "ブックを読んでいます", not args.json))
 
-        summary = collect_folder(args.folder, policy, out=args.out, csv=args.csv, progress=progress)
+        summary, written = collect_folder(args.folder, policy, out=args.out, csv=args.csv,
+                                          csv_encoding=args.csv_encoding, feedback=args.feedback,
+                                          fiscal_year=args.fiscal_year, facility_list=args.list, progress=progress)
     if args.json:
-        print_json(to_json(summary, args.out))
+        data = to_json(summary, args.out)
+        data["feedback_files"] = [str(p) for p in written.feedback]
+        print_json(data)
     else:
-        _print_collect(summary, args.out, args.csv)
+        print_lines(collect_lines(summary, args, written))
+    if not summary.ok:
+        print("修正が必要なブックがあります。集計ブックのシート「差し戻し一覧」「指摘一覧」をご確認ください。", file=sys.stderr)
     return ExitCode.OK if summary.ok else ExitCode.FINDINGS
 
 
-def _print_collect(summary: Summary, out: Path, csv_path: Path | None) -> None:
+def collect_lines(summary: Summary, args: argparse.Namespace, written: Written) -> list[str]:
+    """What collect tells the officer: the year, the counts, the money, who has not returned, where things are."""
     n = len(summary.results)
     ok = sum(1 for r in summary.results if r.status == STATUS_OK)
-    print(f"集計しました: {n}施設（提出可 {ok}、要修正 {n - ok}）、読込不可 {len(summary.unreadable)}件、"
-          f"対象外のファイル {len(summary.skipped)}件")
-    print(f"加算総額の合計: {summary.total_annual_yen:,}円")
-    for note in summary.notes()[:-1]:
-        print(f"  注: {note}")
-    print(f"出力: {out}" + (f"、{csv_path}" if csv_path else ""))
-    if not summary.ok:
-        print("要修正・読込不可のブックがあります。集計ブックのシート「指摘一覧」「読込不可」をご確認ください。", file=sys.stderr)
+    out = [summary.year_sentence(),
+           f"集計しました: {n}施設（提出可 {ok}、要修正 {n - ok}）、読込不可 {len(summary.unreadable)}件、"
+           f"ほかの年度 {len(summary.other_years)}件、対象外のファイル {len(summary.skipped)}件",
+           f"加算総額の合計: {summary.total_annual_yen:,}円（支払予定の合計 {sum(summary.month_totals()):,}円）"]
+    rnd = summary.round
+    if rnd.listed:
+        out.append(f"未提出: {len(rnd.missing)}施設" + ("" if not rnd.missing else "（" + "、".join(
+            f"{s.number} {s.name}" for s in rnd.missing[:10]) + ("、…" if len(rnd.missing) > 10 else "") + "）"))
+    out += [f"  注: {note}" for note in summary.notes()[1:]]
+    out.append(f"差し戻し: {len(summary.needing_fixes)}件（シート「差し戻し一覧」）")
+    if written.feedback:
+        out.append(f"修正依頼の文面: {len(written.feedback)}件 → {args.feedback}")
+    if written.csv_lost:
+        out.append(f"  注: CSV（{args.csv_encoding}）で表せない文字 {written.csv_lost}か所を「?」にしました。")
+    out.append(f"出力: {args.out}" + (f"、{args.csv}" if args.csv else ""))
+    return [shown(line) for line in out]

@@ -16,8 +16,15 @@ from kaigo_xl.errors import ExitCode, KaigoError
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _run(argv)
+    except BrokenPipeError:
+        return _quiet_broken_pipe()
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(argv)  # --help and usage errors print here (a closed pipe is handled by main)
     if not getattr(args, "func", None):
         parser.print_help()
         return ExitCode.UNUSABLE_INPUT
@@ -29,7 +36,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"エラー: {exc}", file=sys.stderr)
         return exc.exit_code
     except BrokenPipeError:
-        return _quiet_broken_pipe()
+        raise
     except KeyboardInterrupt:
         print("中断しました。", file=sys.stderr)
         return ExitCode.INTERRUPTED

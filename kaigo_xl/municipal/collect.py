@@ -1,47 +1,63 @@
-"""Reading every returned workbook of a folder, on every core, into plain per-facility results.
+"""Reading one returned workbook into a plain per-facility result, and finding the workbooks of a folder.
 
-Each workbook is read with python-calamine (`read_workbook`) and computed by the engine in a worker process; the
-worker sends back a `BookResult` of plain values (no openpyxl or pydantic objects), so 3,300 books pass through
-two processes quickly and the main process only keeps the figures the summary needs. One broken file gives an
-「読込不可」 result and never stops the batch.
+Each workbook is read with python-calamine (`read_workbook`) and computed by the engine, in a worker process
+(kaigo_xl.municipal.pool); the worker sends back a `BookResult` of plain values (no openpyxl or pydantic objects),
+so 3,300 books pass between processes quickly and the main process only keeps the figures the summary needs. One
+broken file gives a 「読込不可」 result and never stops the batch; when its 施設情報 can still be read, the result
+still names the facility. Every string from a book or a file name is cleaned (kaigo_xl.municipal.text) here, at
+the boundary, so no writer ever meets a control character, a bidi override or an undecodable file name.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Set
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+import shutil
+import stat
+import tempfile
+import zipfile
+from collections.abc import Iterator, Set
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
 from kaigo_xl.models import FISCAL_MONTHS
+from kaigo_xl.municipal.text import file_label, has_controls, name_encoding, shown
 from kaigo_xl.policy import Policy
 from kaigo_xl.workbook import layout
 
 # .xls and other spreadsheet formats go to the reader too: its preflight says what they are and what to do.
 BOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
-SERIAL_BELOW = 24  # starting worker processes costs more than reading a couple of dozen books
 
-# Batch-level findings (the engine's codes are in kaigo_xl.findings; these only arise when comparing books).
-DUPLICATE_NUMBER = "DUPLICATE_NUMBER"
+# Batch-level findings (the engine's codes are in kaigo_xl.findings; these only arise in a municipality's round).
 UNREADABLE = "UNREADABLE"
+FILE_NAME = "FILE_NAME_UNUSUAL"
+CONTROL_CHARACTER = "CONTROL_CHARACTER"
 
 STATUS_OK, STATUS_FIX, STATUS_UNREADABLE = "提出可", "要修正", "読込不可"
+STATUSES = (STATUS_OK, STATUS_FIX, STATUS_UNREADABLE)
+SUMMARY_MARK = "kaigo-xl-summary"  # in docProps/core.xml keywords of every summary workbook we write
+
+NUMBER_CELL = layout.cell(layout.S_FACILITY, layout.FIELD_BY_KEY["facility.number"].cell)
+NAME_CELL = layout.cell(layout.S_FACILITY, layout.FIELD_BY_KEY["facility.name"].cell)
 
 
 @dataclass
 class BookResult:
-    """What the summary needs from one returned workbook; plain values only, cheap to send between processes."""
+    """What the summary needs from one returned workbook; plain values only, cheap to send between processes.
 
-    file: str  # relative to the collected folder, with "/" separators
+    Add a field here (with a default) when the summary needs a new figure: the frame (kaigo_xl.municipal.frames)
+    picks it up through its column list.
+    """
+
+    file: str  # relative to the collected folder, "/" separators, cleaned for display
     status: str = STATUS_OK
     message: str = ""  # why the file could not be read (読込不可)
     number: str = ""
     name: str = ""
     type: str = ""
     municipality: str = ""
+    contact: str = ""  # 担当者・連絡先 of 施設情報
     fiscal_year: int | None = None
     phase: str = ""  # "plan" | "report"
     average: tuple[int, int] | None = None  # exact 対象職員数（月平均） as numerator, denominator
@@ -56,6 +72,7 @@ class BookResult:
     warnings: int = 0
     infos: int = 0
     template_old: bool = False
+    own_summary: bool = False  # a summary workbook kaigo-xl wrote earlier: never read as a returned book
     # (code, severity, message, location) — location like 月別職員数!C6
     findings: list[tuple[str, str, str, str]] = field(default_factory=list)
 
@@ -64,7 +81,7 @@ class BookResult:
         return Fraction(*self.average) if self.average else None
 
     def add_finding(self, code: str, severity: str, message: str, location: str = "") -> None:
-        self.findings.append((code, severity, message, location))
+        self.findings.append((code, severity, shown(message), location))
         if severity == "error":
             self.errors += 1
             self.status = STATUS_FIX if self.status == STATUS_OK else self.status
@@ -77,23 +94,35 @@ class BookResult:
 @dataclass
 class Scan:
     books: list[Path]
-    skipped: list[str]  # relative paths of files that are not workbooks
+    skipped: list[str]  # cleaned relative paths of files that are not workbooks (nor ours)
 
 
-def scan(folder: Path, exclude: Set[Path] = frozenset()) -> Scan:
-    """Every workbook under `folder` (sorted), ignoring Excel/LibreOffice lock files, backups and hidden files."""
+def scan(folder: Path, exclude: Set[Path] = frozenset(), exclude_dirs: Set[Path] = frozenset()) -> Scan:
+    """Every workbook under `folder` (sorted), ignoring lock files, backups, hidden files, our own outputs
+    (`exclude`, resolved paths) and folders we write into (`exclude_dirs`, e.g. the feedback folder)."""
     books, skipped = [], []
     for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        here = Path(root)
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and (here / d).resolve() not in exclude_dirs)
         for name in sorted(files):
-            path = Path(root) / name
+            path = here / name
             if _ignored(name) or path.resolve() in exclude:
                 continue
-            if path.suffix.lower() in BOOK_SUFFIXES:
+            if not _regular(path):
+                skipped.append(file_label(path, folder))
+            elif path.suffix.lower() in BOOK_SUFFIXES:
                 books.append(path)
             else:
-                skipped.append(relative(path, folder))
+                skipped.append(file_label(path, folder))
     return Scan(books, skipped)
+
+
+def _regular(path: Path) -> bool:
+    """A FIFO, a device or a socket would block or never end: only regular files (or links to them) are read."""
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return False
 
 
 def _ignored(name: str) -> bool:
@@ -101,22 +130,7 @@ def _ignored(name: str) -> bool:
     return name.startswith(("~$", ".")) or name.lower().endswith(".bak")
 
 
-def relative(path: Path, folder: Path) -> str:
-    try:
-        return path.relative_to(folder).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
 # ---- one book (runs in a worker) ----
-
-_policy: Policy | None = None
-
-
-def _init_worker(policy: Policy) -> None:
-    global _policy
-    _policy = policy
-
 
 def read_book(path: Path, folder: Path, policy: Policy) -> BookResult:
     """Read, compute and check one workbook; never raises (a failure becomes a 読込不可 result)."""
@@ -124,25 +138,48 @@ def read_book(path: Path, folder: Path, policy: Policy) -> BookResult:
     from kaigo_xl.errors import InputUnreadable
     from kaigo_xl.workbook.reader import read_workbook
 
-    result = BookResult(file=relative(path, folder))
-    try:
-        inp, findings, locate = read_workbook(path, deep_check=False)  # collect never opens the other sheets
-        if inp is None:
-            for f in findings:
-                result.add_finding(f.code, f.severity.value, f.message, f.location)
-            result.status = STATUS_FIX
-        else:
-            _fill(result, evaluate(inp, policy, locate=locate, findings=findings))
-    except InputUnreadable as exc:
-        result = _unreadable(result.file, _without_path(str(exc), path))
-    except Exception as exc:
-        result = _unreadable(result.file, f"読み込み中に想定外の問題が起きました（{type(exc).__name__}: {exc}）。")
+    result = BookResult(file=file_label(path, folder))
+    with readable_name(path) as book:
+        try:
+            inp, findings, locate = read_workbook(book, deep_check=False)  # collect never opens the other sheets
+            if inp is None:
+                if is_our_summary(book):
+                    return BookResult(file=result.file, status=STATUS_UNREADABLE, own_summary=True,
+                                      message="kaigo-xl が以前に作った集計ブックです（読み込みません）。")
+                for f in findings:
+                    result.add_finding(f.code, f.severity.value, f.message, f.location)
+                result.status = STATUS_FIX
+                salvage(result, book)
+            else:
+                _fill(result, evaluate(inp, policy, locate=locate, findings=findings))
+        except InputUnreadable as exc:
+            result = unreadable(result.file, _without_path(str(exc), book))
+            salvage(result, book)
+        except Exception as exc:
+            result = unreadable(result.file, f"読み込み中に想定外の問題が起きました（{type(exc).__name__}: {exc}）。")
     result.template_old = any(f[0] == "TEMPLATE_OLD" for f in result.findings)
+    _check_names(result, path, folder)
     return result
 
 
-def _unreadable(file: str, message: str) -> BookResult:
-    result = BookResult(file=file, status=STATUS_UNREADABLE, message=message)
+@contextmanager
+def readable_name(path: Path) -> Iterator[Path]:
+    """The path itself, or — when its name is not valid Unicode (Shift_JIS bytes from a Windows zip), which the
+    parser cannot open — a private copy under a plain name. The original is only read."""
+    try:
+        os.fsdecode(os.fsencode(path)).encode("utf-8")
+        yield path
+        return
+    except UnicodeEncodeError:
+        pass
+    with tempfile.TemporaryDirectory(prefix="kaigo-xl-") as tmp:
+        copy = Path(tmp) / f"book{path.suffix.encode('ascii', 'replace').decode()}"
+        shutil.copyfile(path, copy)
+        yield copy
+
+
+def unreadable(file: str, message: str) -> BookResult:
+    result = BookResult(file=file, status=STATUS_UNREADABLE, message=shown(message))
     result.add_finding(UNREADABLE, "error", message)
     return result
 
@@ -155,10 +192,23 @@ def _without_path(message: str, path: Path) -> str:
     return message
 
 
+def _check_names(result: BookResult, path: Path, folder: Path) -> None:
+    """A file name in Shift_JIS bytes or with control characters, a number with invisible characters: said."""
+    if name_encoding(path, folder) == "cp932":
+        result.add_finding(FILE_NAME, "info", "ファイル名が Shift_JIS で保存されていたため、読み替えて表示しています"
+                           "（Windows で作った zip を展開したとき）。")
+    elif name_encoding(path, folder):
+        result.add_finding(FILE_NAME, "warning", "ファイル名に読めない文字があります（� で表示）。ファイル名を付け直してください。")
+    if has_controls(path.name):
+        result.add_finding(FILE_NAME, "warning", "ファイル名に制御文字（画面に見えない文字）があります（␇ などの記号で表示）。"
+                           "ファイル名を付け直してください。")
+
+
 def _fill(result: BookResult, ev) -> None:
     f = ev.input.facility
-    result.number, result.name, result.type = f.number, f.name, f.type.value
-    result.municipality, result.fiscal_year, result.phase = f.municipality, ev.input.fiscal_year, ev.phase
+    result.number, result.name, result.type = shown(f.number), shown(f.name), f.type.value
+    result.municipality, result.contact = shown(f.municipality), shown(f.contact)
+    result.fiscal_year, result.phase = ev.input.fiscal_year, ev.phase
     if ev.result is not None:
         result.average = (ev.result.average.numerator, ev.result.average.denominator)
         result.annual_yen = ev.result.annual_yen
@@ -172,70 +222,68 @@ def _fill(result: BookResult, ev) -> None:
         result.received_yen, result.refund_yen = ev.settlement.received_yen, ev.settlement.refund_yen
     for x in ev.findings:
         result.add_finding(x.code, x.severity.value, x.message, x.location)
+    if has_controls(f.number):
+        result.add_finding(CONTROL_CHARACTER, "error", "施設番号に制御文字（画面に見えない文字）があります。"
+                           "施設番号を入力し直してください。", NUMBER_CELL)
+    if has_controls(f.name):
+        result.add_finding(CONTROL_CHARACTER, "warning", "施設名に制御文字（画面に見えない文字）があります。", NAME_CELL)
 
 
-def _read_in_worker(item: tuple[Path, Path]) -> BookResult:
-    assert _policy is not None
-    return read_book(item[0], item[1], _policy)
+# ---- what can still be said of a book that cannot be evaluated ----
+
+_SALVAGED = {"facility.number": "number", "facility.name": "name", "facility.contact": "contact",
+             "facility.municipality": "municipality"}
 
 
-# ---- many books ----
+def salvage(result: BookResult, path: Path) -> None:
+    """Fill number, name, contact and year from 施設情報 when that sheet can still be read.
 
-def workers() -> int:
+    Only for a book the preflight accepts (a hostile file is never handed to a parser); any failure leaves the
+    result as it was.
+    """
+    from kaigo_xl.xlsx.preflight import preflight
+
     try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # macOS, Windows
-        return max(1, os.cpu_count() or 1)
+        preflight(path, [layout.S_FACILITY], deep=False)
+        values = _facility_cells(path)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # InputUnreadable, a parser error, or a calamine panic (a BaseException): nothing to add
+        return
+    for key, attr in _SALVAGED.items():
+        text = _text(values.get(layout.FIELD_BY_KEY[key].cell))
+        if text and not getattr(result, attr):
+            setattr(result, attr, shown(text))
+    year = values.get(layout.FIELD_BY_KEY["fiscal_year"].cell)
+    if result.fiscal_year is None and isinstance(year, int | float) and 2000 <= year <= 2100 and year == int(year):
+        result.fiscal_year = int(year)
 
 
-def read_books(paths: list[Path], folder: Path, policy: Policy, *, jobs: int | None = None,
-               progress: Callable[[], None] = lambda: None, serial_below: int = SERIAL_BELOW) -> list[BookResult]:
-    """Results in the order of `paths`; worker processes for many books, this process for a few."""
-    jobs = jobs or workers()
-    if jobs == 1 or len(paths) < serial_below:
-        return [_tick(read_book(p, folder, policy), progress) for p in paths]
-    results: list[BookResult] = []
+def _facility_cells(path: Path) -> dict[str, object]:
+    from python_calamine import CalamineWorkbook
+
+    from kaigo_xl.xlsx.refs import cell_ref
+
+    book = CalamineWorkbook.from_path(str(path))
     try:
-        for r in _parallel(paths, folder, policy, jobs):
-            results.append(_tick(r, progress))
-    except BrokenProcessPool:  # a worker died (out of memory, killed): finish the rest here
-        results += [_tick(read_book(p, folder, policy), progress) for p in paths[len(results):]]
-    return results
+        grid = book.get_sheet_by_name(layout.S_FACILITY).to_python(skip_empty_area=False)
+    finally:
+        book.close()
+    return {cell_ref(r + 1, c + 1): v for r, row in enumerate(grid[:40]) for c, v in enumerate(row[:8])
+            if v not in (None, "")}
 
 
-def _warm_up() -> None:
-    """Import and load what every book needs once, before the workers are forked, so they start ready."""
-    from kaigo_xl.catalog import default_catalog
-    from kaigo_xl.engine import evaluate  # noqa: F401
-    from kaigo_xl.workbook.reader import read_workbook  # noqa: F401
-
-    default_catalog()
+def _text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "" if value is None else str(value).strip()
 
 
-def _parallel(paths: list[Path], folder: Path, policy: Policy, jobs: int) -> Iterator[BookResult]:
-    _warm_up()
-    chunk = max(1, min(64, len(paths) // (jobs * 8)))
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(policy,)) as pool:
-        yield from pool.map(_read_in_worker, [(p, folder) for p in paths], chunksize=chunk)
-
-
-def _tick(result: BookResult, progress: Callable[[], None]) -> BookResult:
-    progress()
-    return result
-
-
-def mark_duplicates(results: list[BookResult]) -> dict[str, list[BookResult]]:
-    """Facility numbers found in more than one book; each such book gets a warning naming the others."""
-    by_number: dict[str, list[BookResult]] = {}
-    for r in results:
-        if r.number and r.status != STATUS_UNREADABLE:
-            by_number.setdefault(r.number, []).append(r)
-    dups = {n: rs for n, rs in by_number.items() if len(rs) > 1}
-    where = layout.cell(layout.S_FACILITY, layout.FIELD_BY_KEY["facility.number"].cell)
-    for number, rs in dups.items():
-        files = "、".join(r.file for r in rs)
-        for r in rs:
-            r.add_finding(DUPLICATE_NUMBER, "warning",
-                          f"施設番号「{number}」のブックが{len(rs)}件あります（{files}）。すべて集計に含めています。"
-                          "同じ施設の提出が重複していないか確認してください。", where)
-    return dups
+def is_our_summary(path: Path) -> bool:
+    """Whether the file is a summary workbook kaigo-xl wrote (its core properties carry SUMMARY_MARK)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            info = zf.getinfo("docProps/core.xml")
+            return info.file_size < 65536 and SUMMARY_MARK.encode() in zf.read(info)
+    except (KeyError, OSError, zipfile.BadZipFile):
+        return False

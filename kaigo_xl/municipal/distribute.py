@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kaigo_xl.errors import WriteRefused
+from kaigo_xl.errors import WriteRefused, os_error_message
 from kaigo_xl.models import FacilityInput, PaymentPlan
 from kaigo_xl.municipal.facility_list import Entry, parse_list
 from kaigo_xl.municipal.filenames import UniqueNames
+from kaigo_xl.municipal.text import csv_cell, shown
 from kaigo_xl.policy import Policy
 from kaigo_xl.wareki import fiscal_year_label
 from kaigo_xl.workbook import layout
@@ -26,7 +27,7 @@ from kaigo_xl.xlsx.safefile import atomic_write_bytes
 from kaigo_xl.xlsx.save import workbook_bytes, write_workbook
 
 MANIFEST_NAME = "配布一覧.csv"
-MADE, NOT_MADE, KEPT = "作成", "作成せず", "既存のため作成せず"
+MADE, NOT_MADE, KEPT, FAILED = "作成", "作成せず", "既存のため作成せず", "作成できず"
 
 Progress = Callable[[int, str, bool], AbstractContextManager[Callable[[], None]]]
 
@@ -45,6 +46,9 @@ class Report:
     entries: list[Entry] = field(default_factory=list)
     files: dict[int, str] = field(default_factory=dict)  # row → file name
     kept: dict[int, str] = field(default_factory=dict)  # row → existing file left as it was (no --force)
+    failed: dict[int, str] = field(default_factory=dict)  # row → why its book could not be saved (a full disk …)
+    write_error: str = ""  # the first failed write: the rows after it were not attempted
+    manifest_error: str = ""  # 配布一覧.csv itself could not be saved
 
     @property
     def bad(self) -> list[Entry]:
@@ -62,8 +66,15 @@ class Report:
         for e in self.entries:
             if e.notes and not e.problems:
                 out += [f"  {e.row}行目（注意）: {note}" for note in e.notes]
-        out.append(f"配布一覧: {self.out / MANIFEST_NAME}")
-        return out
+        if self.write_error:
+            out.append(f"保存に失敗したため、{len(self.failed)}施設のブックを作成できませんでした: {self.write_error}")
+            out += [f"  {row}行目: 作成できず" for row in self.failed]
+        if self.manifest_error:
+            out.append(f"配布一覧を保存できませんでした: {self.manifest_error}")
+            out += [f"  作成済み: {name}" for name in self.files.values()]
+        else:
+            out.append(f"配布一覧: {self.out / MANIFEST_NAME}")
+        return [shown(line) for line in out]
 
 
 def facility_input(entry: Entry, policy: Policy, fiscal_year: int) -> FacilityInput:
@@ -92,6 +103,9 @@ def distribute(source: Path, out: Path, policy: Policy, fiscal_year: int,
     makers: dict[str, Callable[[FacilityInput], bytes]] = {}
     with progress(len(good), "ブックを作成しています", True) as tick:
         for e in good:
+            if report.write_error:  # the disk is full or gone: the rest would fail the same way
+                report.failed[e.row] = report.write_error
+                continue
             inp = facility_input(e, policy, fiscal_year)
             make = makers.get(e.type) or makers.setdefault(e.type, _maker(policy, e.type, fiscal_year, inp, finish))
             name = names.claim(f"{e.number}_{e.name}")
@@ -99,10 +113,18 @@ def distribute(source: Path, out: Path, policy: Policy, fiscal_year: int,
             if path.exists() and not force:
                 report.kept[e.row] = name
             else:
-                atomic_write_bytes(path, make(inp), backup=path.exists())
-                report.files[e.row] = name
+                try:
+                    atomic_write_bytes(path, make(inp), backup=path.exists())
+                    report.files[e.row] = name
+                except (WriteRefused, OSError) as exc:
+                    report.write_error = str(exc) if isinstance(exc, WriteRefused) else os_error_message(path, exc, "保存できません")
+                    report.failed[e.row] = report.write_error
             tick()
-    atomic_write_bytes(out / MANIFEST_NAME, manifest_bytes(report), backup=(out / MANIFEST_NAME).exists())
+    try:
+        atomic_write_bytes(out / MANIFEST_NAME, manifest_bytes(report), backup=(out / MANIFEST_NAME).exists())
+    except (WriteRefused, OSError) as exc:
+        report.manifest_error = str(exc) if isinstance(exc, WriteRefused) else os_error_message(
+            out / MANIFEST_NAME, exc, "保存できません")
     return report
 
 
@@ -141,17 +163,16 @@ def _maker(policy: Policy, facility_type: str, fiscal_year: int, first: Facility
 
 def manifest_bytes(report: Report) -> bytes:
     """配布一覧.csv: UTF-8 with a BOM (Excel reads it correctly), text that looks like a formula neutralised."""
-    from kaigo_xl.municipal.summary import csv_cell
-
     buf = io.StringIO(newline="")
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(["行", "施設番号", "施設名", "種別", "市区町村", "ファイル", "状態", "理由・注意"])
     for e in report.entries:
-        made = e.row in report.files
+        state = (MADE if e.row in report.files else KEPT if e.row in report.kept
+                 else FAILED if e.row in report.failed else NOT_MADE)
+        why = e.problems + e.notes + ([report.failed[e.row]] if e.row in report.failed else [])
         w.writerow([csv_cell(v) for v in (e.row, e.number, e.name, e.type, e.municipality,
                                           report.files.get(e.row, "") or report.kept.get(e.row, ""),
-                                          MADE if made else KEPT if e.row in report.kept else NOT_MADE,
-                                          " ".join(e.problems + e.notes))])
+                                          state, " ".join(why))])
     return buf.getvalue().encode("utf-8-sig")
 
 

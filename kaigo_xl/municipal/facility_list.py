@@ -10,19 +10,24 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import stat
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from kaigo_xl.errors import InputUnreadable
+from kaigo_xl.errors import InputUnreadable, os_error_message
 from kaigo_xl.models import Facility
+from kaigo_xl.municipal.reconcile import Sent
+from kaigo_xl.municipal.text import shown, uncsv_cell
 from kaigo_xl.policy import Policy
 
 MAX_LIST_BYTES = 20 * 1024 * 1024
 HEADER_SEARCH_ROWS = 20
+EXACT_DIGITS = 15  # Excel keeps 15 significant digits of a number; a longer number typed as a number lost some
 
 # Column header → Facility field. Headers are compared after NFKC and without spaces.
 COLUMNS: dict[str, str] = {
@@ -57,6 +62,8 @@ class Entry:
     facility: Facility | None = None
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    file: str = ""  # the ファイル column of 配布一覧.csv (the book made for the row)
+    state: str = ""  # the 状態 column of 配布一覧.csv
 
 
 def norm(text: str) -> str:
@@ -75,11 +82,17 @@ def read_table(path: Path) -> list[tuple[int, list[str]]]:
     """Rows of the list as text, with the row number Excel shows; raises InputUnreadable with a Japanese message."""
     path = Path(path)
     try:
-        size = path.stat().st_size
+        info = path.stat()
     except FileNotFoundError:
         raise InputUnreadable(f"{path}: ファイルが見つかりません。") from None
-    if path.is_dir():
+    except OSError as exc:
+        raise InputUnreadable(os_error_message(path, exc)) from None
+    if stat.S_ISDIR(info.st_mode):
         raise InputUnreadable(f"{path}: フォルダーです。施設一覧のファイル（.csv または .xlsx）を指定してください。")
+    if not stat.S_ISREG(info.st_mode):  # a FIFO or a device would block or never end: refused before opening
+        raise InputUnreadable(f"{path}: 通常のファイルではありません（名前付きパイプ・デバイスなど）。"
+                              "施設一覧のファイル（.csv または .xlsx）を指定してください。")
+    size = info.st_size
     if size > MAX_LIST_BYTES:
         raise InputUnreadable(f"{path}: ファイルが大きすぎます（20MB まで）。")
     suffix = path.suffix.lower()
@@ -111,8 +124,8 @@ def decode_text(data: bytes, path: Path) -> str:
 def _read_csv(path: Path) -> list[tuple[int, list[str]]]:
     try:
         data = path.read_bytes()
-    except PermissionError:
-        raise InputUnreadable(f"{path}: 読み取りの権限がありません。") from None
+    except OSError as exc:
+        raise InputUnreadable(os_error_message(path, exc)) from None
     text = decode_text(data, path)
     first = text.split("\n", 1)[0]
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
@@ -130,6 +143,8 @@ def _cell_text(value: object) -> str:
         return "TRUE" if value else "FALSE"
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else str(value)
+    if isinstance(value, int):
+        return str(value)
     if isinstance(value, datetime | date):
         return value.isoformat()
     return str(value)
@@ -138,10 +153,11 @@ def _cell_text(value: object) -> str:
 def _read_sheet(path: Path) -> list[tuple[int, list[str]]]:
     from python_calamine import CalamineWorkbook
 
-    if path.suffix.lower() == ".xlsx":
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
         from kaigo_xl.xlsx.preflight import preflight
 
         preflight(path)
+        return _read_xlsx(path)
     try:
         book = CalamineWorkbook.from_path(str(path))
         sheets = [book.get_sheet_by_index(i).to_python(skip_empty_area=False) for i in range(len(book.sheet_names))]
@@ -149,6 +165,33 @@ def _read_sheet(path: Path) -> list[tuple[int, list[str]]]:
         raise InputUnreadable(f"{path}: Excel ファイルとして読めません（{type(exc).__name__}）。") from None
     chosen = next((rows for rows in sheets if _header_row(rows) is not None), sheets[0] if sheets else [])
     return [(i, [_cell_text(v) for v in row]) for i, row in enumerate(chosen, start=1)]
+
+
+def _read_xlsx(path: Path) -> list[tuple[int, list[str]]]:
+    """An .xlsx list through openpyxl, which keeps a whole number as an int (python-calamine gives a float, and a
+    20-digit 施設番号 would lose digits); a number Excel itself stored with lost digits is flagged by _entry."""
+    from openpyxl import load_workbook
+
+    from kaigo_xl.xlsx.preflight import parser_errors
+
+    with parser_errors(path, "Excel ファイル"):
+        wb = load_workbook(path, read_only=True, data_only=True)
+        try:
+            sheets = [[list(row) for row in ws.iter_rows(values_only=True)] for ws in wb.worksheets]
+        finally:
+            wb.close()
+    chosen = next((rows for rows in sheets if _header_row(rows) is not None), sheets[0] if sheets else [])
+    return [(i, [_number_text(v) for v in row]) for i, row in enumerate(chosen, start=1)]
+
+
+def _number_text(value: object) -> str:
+    """A cell as text; a float that is not exact (beyond 15 digits) keeps a marker _entry turns into a problem."""
+    if isinstance(value, float) and value.is_integer() and abs(value) >= 10 ** EXACT_DIGITS:
+        return f"{int(value)}{_INEXACT}"
+    return _cell_text(value)
+
+
+_INEXACT = "\u0000inexact"
 
 
 def _header_row(rows) -> int | None:
@@ -159,6 +202,10 @@ def _header_row(rows) -> int | None:
 
 
 # ---- rows → facilities ----
+
+MANIFEST_COLUMNS = ("ファイル", "状態")  # 配布一覧.csv, as distribute writes it
+NOT_SENT = ("作成せず", "作成できず")
+
 
 def parse_list(path: Path, policy: Policy) -> list[Entry]:
     """Every data row of the list as an Entry; raises InputUnreadable when the headers are missing."""
@@ -174,12 +221,14 @@ def parse_list(path: Path, policy: Policy) -> list[Entry]:
         raise InputUnreadable(
             f"{path}: 見出し{'・'.join(f'「{h}」' for h in missing)}がありません。先頭の行に "
             f"{'・'.join(REQUIRED)} の見出しを置いてください（ほかに {'・'.join(k for k in COLUMNS if k not in REQUIRED)} も使えます）。")
+    manifest = all(c in columns for c in MANIFEST_COLUMNS)
+    wanted = set(COLUMNS) | (set(MANIFEST_COLUMNS) if manifest else set())
     entries: list[Entry] = []
     first_row_of: dict[str, int] = {}
     for row_no, cells in table[header_at + 1:]:
         if not any(c.strip() for c in cells):
             continue
-        values = {key: (cells[i].strip() if i < len(cells) else "") for key, i in columns.items() if key in COLUMNS}
+        values = {key: _value(cells, i, manifest) for key, i in columns.items() if key in wanted}
         entry = _entry(row_no, values, policy)
         if entry.number:
             if entry.number in first_row_of:
@@ -189,16 +238,48 @@ def parse_list(path: Path, policy: Policy) -> list[Entry]:
         if not entry.problems:
             _build(entry, values)
         entries.append(entry)
+    _note_suspicious(entries)
     return entries
 
 
+def _value(cells: list[str], i: int, manifest: bool) -> str:
+    text = cells[i].strip() if i < len(cells) else ""
+    return uncsv_cell(text) if manifest else text
+
+
+def sent_list(path: Path, policy: Policy) -> list[Sent]:
+    """The facilities a book was sent to, for `collect --list`: the good rows of a facility list, or the rows of
+    配布一覧.csv whose book was made (作成 / 既存のため作成せず)."""
+    return [Sent(e.row, shown(e.number), shown(e.name), shown(e.file)) for e in parse_list(path, policy)
+            if not e.problems and e.state not in NOT_SENT]
+
+
+def _note_suspicious(entries: list[Entry]) -> None:
+    """Notes that do not stop a row: a number that lost its leading zero (9 digits where the others have 10) and
+    「?」 in a name, which is what a Shift_JIS export leaves for a character it cannot hold."""
+    lengths = Counter(len(e.number) for e in entries if e.number.isdigit())
+    usual = lengths.most_common(1)[0][0] if lengths else 0
+    for e in entries:
+        if usual and e.number.isdigit() and len(e.number) == usual - 1 and lengths[usual] > lengths[len(e.number)]:
+            e.notes.append(f"施設番号「{e.number}」は{len(e.number)}桁です（ほかの行は{usual}桁）。Excel で先頭の 0 が"
+                           f"消えていないか確認してください（例: 0{e.number}）。")
+        if "?" in e.name or "\ufffd" in e.name:
+            e.notes.append(f"施設名「{e.name}」に「?」があります。Shift_JIS で保存したときに表せない文字（旧字体など）が"
+                           "「?」に置き換わった可能性があります。元の名前を確認してください。")
+
+
 def _entry(row_no: int, values: dict[str, str], policy: Policy) -> Entry:
-    number = norm(values.get("施設番号", ""))
+    raw_number = norm(values.get("施設番号", ""))
+    number = raw_number.removesuffix(_INEXACT)
     name = values.get("施設名", "").strip()
     raw_type = norm(values.get("種別", ""))
     ftype = _TYPES.get(raw_type.replace(" ", ""), "")
     municipality = values.get("市区町村", "").strip() or policy.municipality
-    entry = Entry(row_no, number, name, ftype or raw_type, municipality)
+    entry = Entry(row_no, number, name, ftype or raw_type, municipality,
+                  file=values.get("ファイル", ""), state=values.get("状態", ""))
+    if raw_number != number:
+        entry.problems.append(f"施設番号「{number}」は数値として保存されていて、{EXACT_DIGITS + 1}桁目以降が正確ではありません。"
+                              "Excel で列を「文字列」にして入力し直してください。")
     if not number:
         entry.problems.append("施設番号がありません。")
     if not name:

@@ -5,7 +5,12 @@ Facility names contain anything a clerk typed: slashes (「A/B棟」), colons, q
 and names ending in a dot or a space; it compares names without regard to case. We also stay at 100 characters
 so that a deep folder on a file server still fits within the path limit, and at 200 bytes in UTF-8: Linux and
 macOS file systems allow 255 bytes per name (about 85 Japanese characters), and the safe writer adds a temporary
-name, a lock file and `.bak` around it.
+name, a lock file and `.bak` around it. Bidi controls and invisible format characters are dropped: U+202E would
+make a name read backwards.
+
+Why not pathvalidate: it covers the Windows rules above, but not the byte budget we need for `.bak` and lock names,
+nor uniqueness as Windows compares names (case-insensitive), nor bidi controls (format characters it keeps); the
+rules fit in this page, are tested here, and the project gains no dependency.
 """
 
 from __future__ import annotations
@@ -13,10 +18,14 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from kaigo_xl.municipal.text import BIDI_CONTROLS
+
 MAX_NAME_CHARS = 100
 MAX_NAME_BYTES = 200
 _FORBIDDEN = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
 _SPACES = re.compile(r"\s+")
+# Bidi controls (U+202E makes 「請求書\u202Excod.exe」 look like 「請求書exe.docx」) and invisible format characters.
+_INVISIBLE = re.compile("[" + "".join(sorted(BIDI_CONTROLS)) + "\u200b-\u200d\u2060\ufeff]")
 RESERVED = frozenset({"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$",
                       *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10)),
                       *(f"COM{c}" for c in "¹²³"), *(f"LPT{c}" for c in "¹²³")})
@@ -25,6 +34,8 @@ RESERVED = frozenset({"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$",
 def safe_stem(text: str) -> str:
     """`text` made safe as the part of a file name before the extension (never empty)."""
     stem = unicodedata.normalize("NFC", text)
+    stem = _INVISIBLE.sub("", stem)
+    stem = "".join("_" if "\ud800" <= ch <= "\udfff" else ch for ch in stem)  # lone surrogates
     stem = _FORBIDDEN.sub("_", stem)
     stem = _SPACES.sub(" ", stem).strip().rstrip(". ")
     if not stem:

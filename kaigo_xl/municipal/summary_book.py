@@ -1,192 +1,174 @@
-"""The summary workbook: 集計, 指摘一覧, 支払予定 (with a bar chart of the monthly payments) and 読込不可.
+"""The summary workbook: 概要 (one page), 集計, 差し戻し一覧, 未提出, 指摘一覧, 支払予定 (with a bar chart) and
+読込不可・対象外.
 
-openpyxl (write-only mode) lays out the sheets: titles, headings, totals, notes, column widths, print settings,
-styles and the chart. The body rows — 3,300 facilities, their findings and 12 × 3,300 payments, some 200,000 cells —
-would take openpyxl about 3 seconds to serialise, longer than reading half the books; so openpyxl writes an empty
-row in their place and we write those rows' XML directly (kaigo_xl.xlsx.cellpatch.cell_xml), with the style
-ids openpyxl assigned to each kind of cell. Values, not formulas: every figure comes from the engine, and a reader
-without recalculation (python-calamine, pandas) sees them.
+Every table is laid out from the frames of kaigo_xl.municipal.frames (the same frames the Python API returns);
+rows are written as XML by kaigo_xl.municipal.sheetxml, so text from a facility, a file name or a list is always an
+inline string. Totals are SUBTOTAL formulas (a filter re-totals) with their value cached, and a row under them says
+in words what each total includes; 概要 says it with the figures. On paper: 概要 is one A4 page; 集計 prints on A3
+landscape in two blocks (who and how much; then the twelve months) with 施設番号・施設名 repeated and names
+wrapped, never cut; the other sheets fit A4 landscape one page wide. The font is the template's Japanese font.
 """
 
 from __future__ import annotations
 
-import io
-import re
-import zipfile
-from collections.abc import Sequence
-from typing import Any
+from decimal import Decimal
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import Reference
 from openpyxl.utils import get_column_letter
 
-from kaigo_xl.municipal.summary import Summary, facility_rows, findings_rows
-from kaigo_xl.wareki import fiscal_year_label
+from kaigo_xl.municipal import frames as F
+from kaigo_xl.municipal import summary_lists
+from kaigo_xl.municipal.collect import STATUS_OK, SUMMARY_MARK
+from kaigo_xl.municipal.sheetxml import (
+    BOLD,
+    HEADER_ROW,
+    WRAP,
+    Formula,
+    Look,
+    Sheet,
+    Styles,
+    assemble,
+    filter_rows,
+    height,
+    start_sheet,
+)
+from kaigo_xl.municipal.summary import Summary
+from kaigo_xl.municipal.text import display_width
 from kaigo_xl.workbook import styles
-from kaigo_xl.xlsx.cellpatch import cell_xml, sheet_members
-from kaigo_xl.xlsx.save import workbook_bytes
 
-S_SUMMARY, S_FINDINGS, S_PAYMENTS, S_UNREADABLE = "集計", "指摘一覧", "支払予定", "読込不可"
-HEADER_ROW = 3  # row of the column headings on every sheet (title in row 1)
-_FORMATS = {"yen": "#,##0", "fte": "0.00", "count": "0"}
-_EMPTY_ROW = re.compile(r'<row r="(\d+)"\s*(?:/>|>\s*</row>)')
+S_OVERVIEW, S_SUMMARY, S_PAYMENTS = "概要", "集計", "支払予定"
+A3_WIDTH_UNITS = 170  # column-width units across A3 landscape at 100 % within our margins (LibreOffice, Excel)
+YEN, BOLD_YEN = Look(kind="yen"), Look(kind="yen", bold=True)
 
-
-class _Sheet:
-    """One write-only sheet: styled cells through openpyxl, and body rows kept aside as XML."""
-
-    def __init__(self, ws) -> None:
-        self.ws = ws
-        self.row = 0
-        self.bulk: dict[int, list[tuple[Any, int | None]]] = {}
-        self._styles: dict[tuple[str, bool], int | None] = {}
-
-    def cell(self, value, kind: str = "text", *, bold: bool = False, header: bool = False, title: bool = False):
-        formatted = kind in _FORMATS and value is not None
-        if not (formatted or bold or header or title):
-            return value
-        c = WriteOnlyCell(self.ws, value=value)
-        if title or bold or header:
-            c.font = styles.TITLE_FONT if title else styles.BOLD
-        if header:
-            c.fill, c.border, c.alignment = styles.HEADER, styles.BOX, styles.CENTER
-        if formatted:
-            c.number_format = _FORMATS[kind]
-        return c
-
-    def style(self, kind: str, bold: bool = False) -> int | None:
-        """The style id (the `s` attribute) openpyxl gives a cell of this kind."""
-        key = (kind, bold)
-        if key not in self._styles:
-            c = self.cell(0, kind, bold=bold)
-            self._styles[key] = getattr(c, "style_id", None)  # plain values have no style
-        return self._styles[key]
-
-    def append(self, cells: list) -> None:
-        self.ws.append(cells)
-        self.row += 1
-
-    def append_bulk(self, cells: list[tuple[Any, int | None]]) -> None:
-        """A body row: (value, style id) per column, written as XML after openpyxl is done."""
-        self.append([])
-        self.bulk[self.row] = cells
-
-    def rows_xml(self) -> dict[int, str]:
-        letters = [get_column_letter(i + 1) for i in range(max((len(c) for c in self.bulk.values()), default=0))]
-        return {r: f'<row r="{r}">' + "".join(cell_xml(f"{letters[i]}{r}", v, None if s is None else str(s))
-                                               for i, (v, s) in enumerate(cells) if v is not None) + "</row>"
-                for r, cells in self.bulk.items()}
-
-
-def _sheet(wb: Workbook, name: str, title: str, headers: list[str], widths: Sequence[float], subtitle: str = "",
-           freeze: str = "A") -> _Sheet:
-    """A sheet with its title (row 1), subtitle (row 2) and headings (row 3); panes frozen below the headings."""
-    ws = wb.create_sheet(name)
-    for i, w in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = w
-    ws.freeze_panes = f"{freeze}{HEADER_ROW + 1}"
-    ws.page_setup.orientation, ws.page_setup.paperSize = "landscape", "9"  # A4
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0  # one page wide, as many pages down as needed
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    ws.row_dimensions[HEADER_ROW].height = 45  # three lines of a wrapped heading
-    sh = _Sheet(ws)
-    sh.append([sh.cell(title, title=True)])
-    sh.append([sh.cell(subtitle)] if subtitle else [])
-    sh.append([sh.cell(h, header=True) for h in headers])
-    return sh
-
-
-def summary_workbook(summary: Summary) -> tuple[Workbook, dict[str, _Sheet]]:
-    """The workbook as openpyxl lays it out, and the sheets whose body rows are still to be written."""
-    wb = Workbook(write_only=True)
-    label = fiscal_year_label(summary.fiscal_year)
-    made = f"作成 {summary.created:%Y-%m-%d %H:%M}"
-    sheets = {S_SUMMARY: _summary_sheet(wb, summary, label, made),
-              S_FINDINGS: _findings_sheet(wb, summary, label),
-              S_PAYMENTS: _payments_sheet(wb, summary, label)}
-    _unreadable_sheet(wb, summary)
-    return wb, sheets
+# What each total of 集計 includes, said under it (issue: 加算総額 total vs 支払予定 total must be explained).
+INCLUDES = {"エラー": "全ブックの件数", "注意": "全ブックの件数", F.FTE: "計算できた施設",
+            "加算総額（円）": "計算できた施設（要修正を含む）", "対象経費 計画（円）": "入力のある施設",
+            "対象経費 実績（円）": "入力のある施設", "受領額（円）": "入力のある施設", "返還見込額（円）": "入力のある施設"}
+MONTH_INCLUDES = "計画書のみ（実績報告書は含まない）"
 
 
 def summary_bytes(summary: Summary) -> bytes:
     """The .xlsx bytes of the summary workbook."""
-    wb, sheets = summary_workbook(summary)
-    data = workbook_bytes(wb, fixed_time=None)
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        members = sheet_members(zf)
-        parts = [(info, zf.read(info.filename)) for info in zf.infolist()]
-    rows = {members[name]: sh.rows_xml() for name, sh in sheets.items()}
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
-        for info, part in parts:
-            if info.filename in rows:
-                part = _fill_rows(part.decode("utf-8"), rows[info.filename]).encode("utf-8")
-            zf.writestr(info.filename, part)
-    return out.getvalue()
+    wb = Workbook(write_only=True)
+    wb.properties.keywords = SUMMARY_MARK  # lets a later collect recognise it and never read it as a book
+    wb.properties.title = f"{summary.year_label} 介護人材確保・職場環境改善等加算 集計"
+    wb.properties.creator = "kaigo-xl"
+    looks = Styles(wb.create_sheet("_styles"))
+    wb.remove(wb["_styles"])
+    book = F.book_frame(summary)
+    sheets = [_overview_sheet(wb, looks, summary), _summary_sheet(wb, looks, summary, book),
+              *summary_lists.list_sheets(wb, looks, summary), _payments_sheet(wb, looks, summary),
+              summary_lists.excluded_sheet(wb, looks, summary)]
+    return assemble(wb, sheets)
 
 
-def _fill_rows(xml: str, body: dict[int, str]) -> str:
-    """Put each body row's XML where openpyxl wrote the empty row of the same number."""
-    return _EMPTY_ROW.sub(lambda m: body.get(int(m.group(1)), m.group(0)), xml)
+# ---- 概要: one page ----
 
-
-def _summary_sheet(wb: Workbook, summary: Summary, label: str, made: str) -> _Sheet:
-    cols, rows, totals = facility_rows(summary)
-    sh = _sheet(wb, S_SUMMARY, f"{label} 介護人材確保・職場環境改善等加算 集計", [c.header for c in cols],
-                [c.width for c in cols], f"{len(summary.results)}施設（読込不可 {len(summary.unreadable)}件）  {made}",
-                freeze="C")
-    if rows:
-        sh.ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(cols))}{HEADER_ROW + len(rows)}"
-    kinds = [sh.style(c.kind) for c in cols]
-    for row in rows:
-        sh.append_bulk(list(zip(row, kinds)))
-    sh.append([sh.cell(v, c.kind, bold=True) for c, v in zip(cols, totals)])
-    sh.append([])
-    sh.append([sh.cell("注記", bold=True)])
-    for note in summary.notes():
-        sh.append([None, note])
+def _overview_sheet(wb: Workbook, looks: Styles, summary: Summary) -> Sheet:
+    widths = [36, 70]
+    sh = start_sheet(wb, looks, S_OVERVIEW, f"{summary.year_label} 介護人材確保・職場環境改善等加算 集計の概要",
+                     f"作成 {summary.created:%Y-%m-%d %H:%M}", [], widths, landscape=False)
+    rnd = summary.round
+    n_ok = sum(1 for r in summary.results if r.status == STATUS_OK)
+    reports = sum(r.annual_yen or 0 for r in summary.results if r.phase == "report")
+    figures: list[tuple[str, object, Look]] = [
+        ("集計する年度", summary.year_sentence().removeprefix("集計する年度: "), WRAP),
+        ("返ってきたファイル", f"{len(summary.books) + len(summary.skipped)}件（集計 {len(summary.results)}、読込不可 "
+                         f"{len(summary.unreadable)}、ほかの年度 {len(summary.other_years)}、対象外 {len(summary.skipped)}）", WRAP),
+        ("提出可・要修正", f"提出可 {n_ok}施設、要修正 {len(summary.results) - n_ok}施設", WRAP),
+        ("未提出", f"{len(rnd.missing)}施設（シート「未提出」）" if rnd.listed else "分かりません（--list で配布一覧を指定）", WRAP),
+        ("差し戻し", f"{len(summary.needing_fixes)}件（シート「差し戻し一覧」）", WRAP),
+        ("加算総額の合計（円）", summary.total_annual_yen, BOLD_YEN),
+        ("支払予定の合計（円）", sum(summary.month_totals()), BOLD_YEN),
+        ("うち支払予定に含まない実績報告書の加算総額（円）", reports, YEN),
+    ]
+    for label, value, look in figures:
+        sh.append([(label, Look(bold=True, wrap=True)), (value, look)], height=height((label, widths[0]), (str(value), widths[1])))
+    sh.blank()
+    sh.append([("月", BOLD), ("支払予定額（円）", BOLD)])
+    first = sh.row + 1
+    for month, yen in zip(summary.month_labels(), summary.month_totals()):
+        sh.append([(month, Look()), (yen, YEN)])
+    sh.append([("合計", BOLD), (Formula(f"SUM(B{first}:B{sh.row})", sum(summary.month_totals())), BOLD_YEN)])
+    sh.blank()
+    for i, note in enumerate(summary.notes()):
+        sh.append([("注記", BOLD) if i == 0 else None, (note, WRAP)],
+                  height=height((note, widths[1])))
     return sh
 
 
-def _findings_sheet(wb: Workbook, summary: Summary, label: str) -> _Sheet:
-    rows = findings_rows(summary)
-    headers = ["ファイル", "施設番号", "施設名", "シート", "セル", "コード", "区分", "内容"]
-    sh = _sheet(wb, S_FINDINGS, f"{label} 指摘一覧（{len(rows)}件）", headers, [36, 14, 24, 14, 8, 24, 8, 90])
-    if rows:
-        sh.ws.auto_filter.ref = f"A{HEADER_ROW}:H{HEADER_ROW + len(rows)}"
+# ---- 集計 ----
+
+def _summary_sheet(wb: Workbook, looks: Styles, summary: Summary, book) -> Sheet:
+    cols = F.facility_columns(summary.month_labels())
+    rows = F.table_rows(book, cols)
+    name_width = min(40.0, max([16.0, *(display_width(str(r[1] or "")) + 2.0 for r in rows)]))
+    widths = [name_width if c.header == "施設名" else c.width for c in cols]
+    split_after = [c.header for c in cols].index(F.FILE) + 1
+    n_ok = sum(1 for r in summary.results if r.status == STATUS_OK)
+    sh = start_sheet(wb, looks, S_SUMMARY, f"{summary.year_label} 介護人材確保・職場環境改善等加算 集計",
+                     f"{len(summary.results)}施設（提出可 {n_ok}、要修正 {len(summary.results) - n_ok}）・読込不可 "
+                     f"{len(summary.unreadable)}件  {summary.year_sentence()}  作成 {summary.created:%Y-%m-%d %H:%M}"
+                     "  合計の中身はシート「概要」", [c.header for c in cols], widths, freeze="C",
+                     **_in_blocks(widths, split_after))
+    kinds = [Look(kind=c.kind if c.kind in ("yen", "fte", "count") else "text",
+                  wrap=c.header in ("施設名", F.FILE), center=c.kind in ("category", "bool")) for c in cols]
     for row in rows:
-        sh.append_bulk([(v, None) for v in row])
+        sh.append(list(zip(row, kinds)), height=height((str(row[1] or ""), name_width),
+                                                      (str(row[split_after - 1] or ""), widths[split_after - 1])))
+    first, last = HEADER_ROW + 1, sh.row
+    filter_rows(sh, len(cols))
+    sums = F.totals(rows, cols)
+    total_cells: list = [None, (f"合計（{len(summary.results)}施設）", BOLD)]
+    words: list = [None, ("合計に含むもの（合計は表示中の行の SUBTOTAL）", WRAP)]
+    for i, c in enumerate(cols[2:], start=2):
+        letter, total = get_column_letter(i + 1), sums[i]
+        value = total if isinstance(total, int | Decimal) else 0
+        formula = Formula(f"SUBTOTAL(9,{letter}{first}:{letter}{max(first, last)})", value)
+        total_cells.append((formula, Look(kind=c.kind, bold=True)) if c.total else None)
+        said = MONTH_INCLUDES if c.header.endswith("支払額（円）") else INCLUDES.get(c.header)
+        words.append((said, WRAP) if said else None)
+    sh.append(total_cells)
+    sh.append(words, height=height(*((w[0], widths[i]) for i, w in enumerate(words) if w)))
     return sh
 
 
-def _payments_sheet(wb: Workbook, summary: Summary, label: str) -> _Sheet:
+def _in_blocks(widths: list[float], split_after: int) -> dict:
+    """A3 landscape: columns up to ファイル on the first pages, the twelve months after, with 施設番号・施設名
+    repeated on each; the scale makes the wider block fit the paper's width."""
+    left = sum(widths[:split_after])
+    right = sum(widths[:2]) + sum(widths[split_after:])
+    return {"paper": "8", "scale": max(40, min(100, int(100 * A3_WIDTH_UNITS / max(left, right)))),
+            "title_cols": "A:B", "breaks": [split_after]}
+
+
+# ---- 支払予定 ----
+
+def _payments_sheet(wb: Workbook, looks: Styles, summary: Summary) -> Sheet:
     """Months down, facilities across: the municipality's budget month by month, with the total in column B."""
     paying = [r for r in summary.results if r.annual_yen is not None]
     headers = ["月", "支払額合計（円）", "支払施設数"] + [f"{r.number} {r.name}".strip() for r in paying]
-    sh = _sheet(wb, S_PAYMENTS, f"{label} 支払予定（月別）", headers, [14, 16, 10] + [16] * len(paying),
-                "各施設のブックの支払回数・初回の月による。合計は各施設の支払額の合計です。", freeze="D")
+    sh = start_sheet(wb, looks, S_PAYMENTS, f"{summary.year_label} 支払予定（月別）",
+                     "計画書のブックの支払回数・初回の月による（実績報告書・ほかの年度・読込不可のブックは含みません）。",
+                     headers, [14, 16, 10] + [18] * len(paying), freeze="D", title_cols="A:A", header_lines=4)
+    count = Look(kind="count")
     totals = summary.month_totals()
-    yen, bold_yen, count = sh.style("yen"), sh.style("yen", bold=True), sh.style("count")
+    last = get_column_letter(3 + len(paying))
     for i, month in enumerate(summary.month_labels()):
+        row = HEADER_ROW + 1 + i
         values = [r.payments[i] for r in paying]
-        sh.append_bulk([(month, None), (totals[i], bold_yen), (sum(1 for v in values if v), count)]
-                       + [(v, yen) for v in values])
-    sh.append([sh.cell("合計", bold=True), sh.cell(sum(totals), "yen", bold=True),
-               sh.cell(len(paying), "count", bold=True)] + [sh.cell(sum(r.payments), "yen", bold=True) for r in paying])
+        total = Formula(f"SUM(D{row}:{last}{row})", totals[i]) if paying else 0
+        sh.append([(month, Look()), (total, BOLD_YEN), (sum(1 for v in values if v), count)]
+                  + [(v, YEN) for v in values])
+    first, end = HEADER_ROW + 1, HEADER_ROW + 12
+    sh.append([("合計", BOLD), (Formula(f"SUM(B{first}:B{end})", sum(totals)), BOLD_YEN),
+               (len(paying), Look(kind="count", bold=True))]
+              + [(Formula(f"SUM({get_column_letter(4 + j)}{first}:{get_column_letter(4 + j)}{end})",
+                          sum(r.payments)), BOLD_YEN) for j, r in enumerate(paying)])
     chart = styles.column_chart("月別の支払予定額", "円", "#,##0", width=24, height=10)
-    chart.add_data(Reference(sh.ws, min_col=2, min_row=HEADER_ROW, max_row=HEADER_ROW + 12), titles_from_data=True)
-    chart.set_categories(Reference(sh.ws, min_col=1, min_row=HEADER_ROW + 1, max_row=HEADER_ROW + 12))
+    chart.add_data(Reference(sh.ws, min_col=2, min_row=HEADER_ROW, max_row=end), titles_from_data=True)
+    chart.set_categories(Reference(sh.ws, min_col=1, min_row=first, max_row=end))
     sh.ws.add_chart(chart, f"A{HEADER_ROW + 16}")
     return sh
 
-
-def _unreadable_sheet(wb: Workbook, summary: Summary) -> None:
-    sh = _sheet(wb, S_UNREADABLE, "読み込めなかったファイル・対象外のファイル", ["ファイル", "区分", "理由"], [40, 22, 90])
-    for r in summary.unreadable:
-        sh.append([r.file, "読込不可", r.message])
-    for name in summary.skipped:
-        sh.append([name, "対象外（ブックではない）", "Excel ブック（.xlsx）ではないため読み込んでいません。"])
-    if not summary.unreadable and not summary.skipped:
-        sh.append(["（ありません）"])

@@ -1,5 +1,6 @@
 """The `kaigo-xl` command: documented JSON output, exit codes, and never a traceback."""
 
+import argparse
 import json
 import subprocess
 import sys
@@ -150,3 +151,63 @@ def test_a_fiscal_year_outside_the_add_on_is_a_usage_error_in_japanese(tmp_path,
 def test_usage_errors_are_explained_in_japanese():
     r = kx("calc")
     assert r.returncode == 2 and "コマンドの指定が正しくありません" in r.stderr
+
+
+# ---- the command line behaves (issue 13, 6) ----
+
+def _parsers():
+    """The main parser and every subcommand's parser."""
+    from kaigo_xl.commands.parser import build_parser
+
+    main = build_parser()
+    sub = next(a for a in main._actions if isinstance(a, argparse._SubParsersAction))
+    return [main, *sub.choices.values()]
+
+
+ARGPARSE_ENGLISH = ("usage:", "options:", "positional arguments", "show this help", "show program's",
+                    "optional arguments")
+
+
+@pytest.mark.parametrize("command", ["", "calc", "check", "schema", "demo", "template", "build-workbooks", "forms",
+                                     "distribute", "collect", "serve"])
+def test_help_is_japanese_throughout(command):
+    r = kx(*([command] if command else []), "--help")
+    assert r.returncode == 0 and r.stdout.startswith("使い方: kaigo-xl")
+    assert not [w for w in ARGPARSE_ENGLISH if w in r.stdout.lower()]
+    assert "オプション:" in r.stdout
+
+
+def test_every_option_and_argument_has_a_description():
+    missing = [f"{p.prog} {a.dest}" for p in _parsers() for a in p._actions
+               if not isinstance(a, argparse._SubParsersAction) and not a.help]
+    assert missing == []
+
+
+@pytest.mark.parametrize("args, said", [
+    (["calc"], "次の指定が必要です: INPUT"),
+    (["template", "x.xlsx", "--type", "特養"], "'特養' は選べません（'養護', '軽費' から選んでください）"),
+    (["collect", "d", "--out", "s.xlsx", "--fiscal-year"], "--fiscal-year: 値を1つ指定してください"),
+    (["calc", "a.json", "--unknown"], "使えない引数・オプションです: --unknown"),
+    (["nope"], "'nope' は選べません"),
+])
+def test_usage_errors_say_argparses_own_words_in_japanese(tmp_path, args, said):
+    r = kx(*args, cwd=tmp_path)
+    assert r.returncode == 2 and said in r.stderr
+    assert r.stderr.startswith("使い方: ") and "argument" not in r.stderr and "required" not in r.stderr
+
+
+def test_a_reader_that_goes_away_ends_the_output_quietly(sample_json):
+    """`kaigo-xl calc x | head -1`: the pipe closes before we write; exit 0, nothing on stderr."""
+    p = subprocess.Popen([*EXE, "calc", str(sample_json)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    p.stdout.close()  # as head does once it has its line
+    _, err = p.communicate(timeout=60)
+    assert p.returncode == 0 and err == b""
+
+
+@pytest.mark.parametrize("args", [["--help"], ["collect", "--help"]])
+def test_help_into_a_closed_pipe_exits_quietly(args):
+    """`kaigo-xl --help | head -1`: argparse prints the help; a closed pipe gives neither a traceback nor a note."""
+    p = subprocess.Popen([*EXE, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    p.stdout.close()
+    _, err = p.communicate(timeout=60)
+    assert p.returncode == 0 and err == b""

@@ -15,9 +15,10 @@ import pytest
 
 from kaigo_xl.demo import sample_payload
 from kaigo_xl.models import FacilityInput
-from kaigo_xl.municipal.collect import read_books, scan
+from kaigo_xl.municipal.collect import scan
 from kaigo_xl.municipal.filenames import MAX_NAME_BYTES, MAX_NAME_CHARS, UniqueNames, safe_stem
-from kaigo_xl.municipal.summary import csv_cell
+from kaigo_xl.municipal.pool import read_books
+from kaigo_xl.municipal.text import csv_cell
 from kaigo_xl.policy import Policy
 from kaigo_xl.workbook import layout as L
 from kaigo_xl.workbook.reader import read_workbook
@@ -92,6 +93,18 @@ def test_bad_rows_are_reported_by_row_number_and_the_others_are_still_made(tmp_p
     assert set(made) == {"0112345678", "0112345679", "0112345692"}
     assert made["0112345678"]["施設名"] == "養護老人ホーム さくら苑"  # the first of the duplicates is kept
     assert len(list((tmp_path / "out").glob("*.xlsx"))) == 3
+
+
+def test_suspicious_rows_are_noted_but_still_made(tmp_path):
+    src = tmp_path / "list.csv"
+    src.write_bytes((HEADER + ROWS + "112345680,あおば荘,軽費,見本市,,,\n"  # row 4: the leading 0 lost in Excel
+                     "0112345681,?田ホーム,養護,見本市,,,\n").encode("cp932"))  # row 5: 髙 → ? in a Shift_JIS export
+    r = kx("distribute", src, "--out", tmp_path / "out")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "4行目（注意）: 施設番号「112345680」は9桁です（ほかの行は10桁）" in r.stdout
+    assert "5行目（注意）: 施設名「?田ホーム」に「?」があります" in r.stdout
+    rows = {m["行"]: m for m in manifest(tmp_path / "out")}
+    assert rows["4"]["状態"] == rows["5"]["状態"] == "作成" and "先頭の 0" in rows["4"]["理由・注意"]
 
 
 def test_a_list_without_the_required_headers_is_refused_naming_them(tmp_path):
@@ -255,17 +268,18 @@ def test_the_json_has_the_documented_shape(collected):
         assert {"number", "name", "file", "average_fte", "annual_yen", "errors", "warnings"} <= set(f)
         assert isinstance(f["annual_yen"], int) or (f["annual_yen"] is None and f["errors"] > 0)
         assert isinstance(f["errors"], int) and isinstance(f["warnings"], int)
-    assert data["unreadable"] == [{"file": "broken.xlsx", "message": data["unreadable"][0]["message"]}]
+    assert [u["file"] for u in data["unreadable"]] == ["broken.xlsx"]
     assert "拡張子" in data["unreadable"][0]["message"] or "Excel" in data["unreadable"][0]["message"]
     assert data["skipped"] == ["readme.txt"]  # the lock file ~$good.xlsx is ignored altogether
     assert data["total_annual_yen"] == sum(f["annual_yen"] or 0 for f in data["facilities"])
 
 
 def test_every_book_has_a_row_and_the_totals_are_the_sum_of_the_rows(collected):
-    wb = openpyxl.load_workbook(collected[1] / "集計.xlsx")
-    assert wb.sheetnames == ["集計", "指摘一覧", "支払予定", "読込不可"]
+    wb = openpyxl.load_workbook(collected[1] / "集計.xlsx", data_only=True)  # the totals' cached values
+    assert wb.sheetnames == ["概要", "集計", "差し戻し一覧", "未提出", "指摘一覧", "支払予定", "読込不可・対象外"]
     rows = _table(wb["集計"])
-    body, total = rows[:-1], rows[-1]
+    at = next(i for i, r in enumerate(rows) if str(r["施設名"]).startswith("合計（"))
+    body, total = rows[:at], rows[at]
     assert total["施設名"] == "合計（5施設）"
     assert sorted(r["ファイル"] for r in body) == ["2課/keihi.xlsx", "broken.xlsx", "dup.xlsx", "error.xlsx",
                                                   "good.xlsx", "old.xlsx"]
@@ -283,7 +297,7 @@ def test_every_book_has_a_row_and_the_totals_are_the_sum_of_the_rows(collected):
 
 
 def test_payment_table_adds_up_by_month_and_by_facility_and_has_a_chart(collected):
-    ws = openpyxl.load_workbook(collected[1] / "集計.xlsx")["支払予定"]
+    ws = openpyxl.load_workbook(collected[1] / "集計.xlsx", data_only=True)["支払予定"]
     rows = list(ws.iter_rows(min_row=4, max_row=16, values_only=True))
     for row in rows[:12]:
         assert row[1] == sum(v for v in row[3:])  # month total = sum over facilities
@@ -307,9 +321,9 @@ def test_duplicates_old_books_and_unreadable_files_are_reported_not_dropped(coll
     body = _table(wb["集計"])
     assert {r["ファイル"] for r in body if "施設番号重複" in (r["備考"] or "")} == {"good.xlsx", "dup.xlsx"}
     assert {r["ファイル"] for r in body if "旧様式" in (r["備考"] or "")} == {"old.xlsx"}
-    notes = [row[1] for row in wb["集計"].iter_rows(values_only=True) if row[1] and "施設番号「100」" in str(row[1])]
+    notes = [row[1] for row in wb["概要"].iter_rows(values_only=True) if row[1] and "施設番号「100」" in str(row[1])]
     assert notes and "dup.xlsx" in notes[0] and "good.xlsx" in notes[0]
-    listed = _table(wb["読込不可"])
+    listed = _table(wb["読込不可・対象外"])
     assert [(r["ファイル"], r["区分"]) for r in listed] == [("broken.xlsx", "読込不可"),
                                                           ("readme.txt", "対象外（ブックではない）")]
 
@@ -325,7 +339,7 @@ def test_the_csv_neutralises_formulas_and_keeps_numbers_numeric(collected):
 
 
 @pytest.mark.parametrize("value, shown", [("=1+1", "'=1+1"), ("+81-3", "'+81-3"), ("-x", "'-x"), ("@SUM(A1)", "'@SUM(A1)"),
-                                          ("\tx", "'\tx"), ("\rx", "'\rx"), ("さくら", "さくら"), (-5, "-5"),
+                                          ("\tx", "'\u2409x"), ("\rx", "'\u240dx"), ("さくら", "さくら"), (-5, "-5"),
                                           (Decimal("-0.5"), "-0.5"), (None, "")])
 def test_csv_cells_starting_like_a_formula_get_a_quote_but_numbers_stay_numbers(value, shown):
     assert csv_cell(value) == shown
@@ -356,8 +370,8 @@ def test_rerunning_collect_keeps_the_previous_summary_as_a_backup(tmp_path, retu
 
 def test_worker_processes_give_the_same_results_as_one_process(returned):
     found = scan(returned)
-    serial = read_books(found.books, returned, Policy(), jobs=1)
-    parallel = read_books(found.books, returned, Policy(), jobs=2, serial_below=0)
+    serial = read_books(found.books, returned, Policy(), isolate=False)
+    parallel = read_books(found.books, returned, Policy(), jobs=2)
     assert serial == parallel
 
 

@@ -1,0 +1,79 @@
+"""What to send back to whom: one entry per book that needs fixing (要修正, 読込不可, another fiscal year), with
+the facility's contact from its own book and the fixes in plain Japanese, one line each with its sheet!cell, ready
+to paste into a mail; and `write_feedback`, one short text file per facility with the same content.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from kaigo_xl.municipal.collect import STATUS_UNREADABLE, BookResult
+from kaigo_xl.municipal.filenames import UniqueNames
+from kaigo_xl.municipal.summary import Summary
+from kaigo_xl.municipal.text import shown
+from kaigo_xl.xlsx.safefile import atomic_write_bytes
+
+FEEDBACK_SUFFIX = "_修正依頼.txt"
+
+
+@dataclass(frozen=True)
+class Feedback:
+    number: str
+    name: str
+    contact: str
+    status: str
+    errors: int
+    fixes: list[str]  # 「・施設情報!C7: …」 one per error
+    file: str
+
+    @property
+    def fixes_text(self) -> str:
+        return "\n".join(self.fixes)
+
+
+def fix_line(location: str, message: str) -> str:
+    where = location or "ファイル全体"
+    return f"・{where}: {message}"
+
+
+def feedback_items(summary: Summary) -> list[Feedback]:
+    """The books to send back, in the order of the tables (the year's books, unreadable, other years)."""
+    return [_item(r) for r in summary.needing_fixes]
+
+
+def _item(r: BookResult) -> Feedback:
+    fixes = [fix_line(loc, msg) for _, severity, msg, loc in r.findings if severity == "error"]
+    return Feedback(r.number, r.name, r.contact, r.status, r.errors, fixes, r.file)
+
+
+def mail_text(item: Feedback, summary: Summary) -> str:
+    """The text of one facility's request, in the words a municipal officer would write."""
+    who = item.name or "ご担当者"
+    lines = [f"{who} ご担当者様" + (f"（{item.contact}）" if item.contact else ""), ""]
+    subject = f"{summary.year_label} 介護人材確保・職場環境改善等加算のブック「{item.file}」"
+    if item.status == STATUS_UNREADABLE:
+        lines.append(f"ご提出いただいた{subject}を読み込めませんでした。")
+        lines.append("次の点をご確認のうえ、Excel で開けることを確かめて、もう一度ご提出ください。")
+    else:
+        lines.append(f"ご提出いただいた{subject}を確認したところ、次の{item.errors}点の修正が必要です。")
+        lines.append("ブックの「チェック」シートでも同じ内容を確認できます。修正のうえ、もう一度ご提出ください。")
+    lines += ["", *item.fixes, "", f"（{summary.created:%Y年%m月%d日} kaigo-xl で確認）"]
+    return "\n".join(lines)
+
+
+def write_feedback(summary: Summary, folder: Path) -> list[Path]:
+    """One text file per book to send back (UTF-8 with BOM and CRLF, so Windows Notepad opens it), named
+    `{施設番号}_{施設名}_修正依頼.txt`; earlier files of the same name are kept as .bak."""
+    from kaigo_xl.municipal.distribute import make_folder
+
+    make_folder(folder)
+    names = UniqueNames()
+    written = []
+    for item in feedback_items(summary):
+        stem = "_".join(x for x in (item.number, item.name) if x) or Path(item.file).stem
+        path = folder / names.claim(shown(stem), FEEDBACK_SUFFIX)
+        text = mail_text(item, summary).replace("\n", "\r\n") + "\r\n"
+        atomic_write_bytes(path, text.encode("utf-8-sig"), backup=path.exists())
+        written.append(path)
+    return written
