@@ -658,6 +658,84 @@ CASES = CASES + ISSUE9
 BY_NAME = {c.name: c for c in CASES}
 
 
+# ---------------------------------------------------------------------------------------------------------------
+# writes that could go where the user did not mean (issue 9, section 5): folders prepared around BOOK
+# ---------------------------------------------------------------------------------------------------------------
+
+VICTIM = b"a file elsewhere that no write may touch"
+
+
+@dataclass(frozen=True)
+class WriteCase:
+    """A folder holding BOOK (the sample book) set up so that a careless write would go through a link, break a
+    hard link, or trip over what a killed run left. `code`: the exit code of `kaigo-xl forms BOOK` and of
+    `kaigo-xl template BOOK --force`; `victim`: a file outside the named output that must keep VICTIM."""
+
+    name: str
+    prepare: Callable[[Path], Path | None]  # given BOOK, arranges the folder; returns the victim file (or None)
+    code: int
+    mentions: tuple[str, ...]
+    about: str = ""
+    target: str = ""  # the name the command is given instead of BOOK's own (a link to it)
+
+
+def _victim(folder: Path) -> Path:
+    victim = folder / "elsewhere" / "victim.bin"
+    victim.parent.mkdir(exist_ok=True)
+    victim.write_bytes(VICTIM)
+    return victim
+
+
+def _backup_link(book: Path) -> Path:
+    victim = _victim(book.parent)
+    book.with_name(book.name + ".bak").symlink_to(victim)
+    return victim
+
+
+def _lock_link(book: Path) -> Path:
+    victim = _victim(book.parent)
+    book.with_name(f".~lock.{book.name}.kaigo-xl").symlink_to(victim)
+    return victim
+
+
+def _book_link(book: Path) -> Path:
+    """The command is given `link.xlsx`, a symbolic link to BOOK: BOOK is the victim (never written through)."""
+    book.with_name("link.xlsx").symlink_to(book.name)
+    return book
+
+
+def _hard_link(book: Path) -> Path:
+    other = book.parent / "elsewhere" / "same_file.xlsx"
+    other.parent.mkdir(exist_ok=True)
+    os.link(book, other)
+    return other
+
+
+def _backup_folder(book: Path) -> None:
+    book.with_name(book.name + ".bak").mkdir()
+
+
+def _killed_run_leftovers(book: Path) -> None:
+    """What `kill -9` during a write leaves: a temporary file and the dead writer's lock (this machine)."""
+    import socket
+
+    book.with_name(f".{book.name}.kaigo-xl-abcd1234.tmp").write_bytes(b"half a workbook")
+    proc = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    book.with_name(f".~lock.{book.name}.kaigo-xl").write_text(json.dumps(
+        {"program": "kaigo-xl", "host": socket.gethostname(), "pid": int(proc.stdout)}))
+
+
+WRITE_CASES: tuple[WriteCase, ...] = (
+    WriteCase("backup_is_a_symlink", _backup_link, 4, ("シンボリックリンク", ".bak"), "BOOK.bak が別のファイルへのリンク"),
+    WriteCase("lock_is_a_symlink", _lock_link, 4, ("書き込み中",), "ロックファイルが別のファイルへのリンク"),
+    WriteCase("book_is_a_symlink", _book_link, 4, ("シンボリックリンク", "リンク先"), "指定したブックがリンク",
+              target="link.xlsx"),
+    WriteCase("book_has_a_hard_link", _hard_link, 4, ("ハードリンク",), "ブックに別の名前（ハードリンク）がある"),
+    WriteCase("backup_is_a_folder", _backup_folder, 4, (".bak",), "BOOK.bak がフォルダー"),
+    WriteCase("leftovers_of_a_killed_run", _killed_run_leftovers, 0, (), "kill -9 で残った一時ファイルとロック"),
+)
+
+
 def build(case: Case, folder: Path) -> Path:
     """Write `case` into `folder` and return its path."""
     path = Path(folder) / case.filename
