@@ -238,6 +238,56 @@ def test_writes_go_only_where_the_user_meant(name: str, command: str, tmp_path: 
         assert listing(tmp_path) == sorted([book.name, f"{book.name}.bak"])
 
 
+_EXTREME = st.one_of(
+    st.none(), st.integers(-10**20, 10**20), st.floats(), st.decimals(allow_nan=True).map(str),
+    st.sampled_from(["1e999999999", "9" * 5000, "\x1b[31m", "\ud800", "あ" * 40_000, "=HYPERLINK(\"http://x\")",
+                     999_999_999_999_999, 1e-20, 99_999_999_999_999.9]),
+)
+_NUMBER_CELLS = sorted({(L.S_MONTHLY, f"{c}{r}") for r in L.MONTHLY_ROWS for c in (L.COL_FTE, L.COL_TOKUTEI)}
+                       | {(L.S_EXPENSES, f"{c}{r}") for r in L.EXPENSE_ROWS[:3] for c in "CD"}
+                       | {(L.S_FACILITY, f.cell) for f in L.FACILITY_FIELDS})
+
+
+@pytest.fixture(scope="session")
+def sample_grids(good_book: bytes) -> dict[str, list[list[object]]]:
+    from python_calamine import CalamineWorkbook
+
+    from kaigo_xl.workbook.reader import SHEETS_TO_READ
+
+    book = CalamineWorkbook.from_filelike(io.BytesIO(good_book))
+    return {s: book.get_sheet_by_name(s).to_python(skip_empty_area=False) for s in SHEETS_TO_READ
+            if s in book.sheet_names}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(changes=st.dictionaries(st.sampled_from(_NUMBER_CELLS), _EXTREME, max_size=8))
+def test_the_forms_can_be_drawn_for_any_book_check_can_evaluate(changes: dict, sample_grids: dict) -> None:
+    """What `forms` does after reading, for extreme cells anywhere: evaluate, draw both forms, save — no exception."""
+    import datetime as dt
+
+    import openpyxl
+
+    from kaigo_xl.engine import evaluate
+    from kaigo_xl.workbook.forms.service import regenerate
+    from kaigo_xl.workbook.reader import read_grids
+    from kaigo_xl.xlsx.refs import split_ref
+    from kaigo_xl.xlsx.save import workbook_bytes
+
+    grids = {sheet: [list(row) for row in rows] for sheet, rows in sample_grids.items()}
+    for (sheet, ref), value in changes.items():
+        row, col = split_ref(ref)
+        while len(grids[sheet]) < row:
+            grids[sheet].append([])
+        grids[sheet][row - 1].extend([""] * (col - len(grids[sheet][row - 1])))
+        grids[sheet][row - 1][col - 1] = value
+    inp, findings, locate = read_grids(grids, "extreme.xlsx")
+    if inp is None:
+        return  # check cannot evaluate it either: forms exits 1 and writes nothing
+    wb = openpyxl.Workbook()
+    regenerate(wb, evaluate(inp, locate=locate, findings=findings), dt.datetime(2026, 4, 1, 9, 0))
+    workbook_bytes(wb)
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # preflight: quick refusals, and no refusal of a good book
 # ---------------------------------------------------------------------------------------------------------------
