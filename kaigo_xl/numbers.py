@@ -31,31 +31,41 @@ def shown(value: object, limit: int = 30) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+_TOO_LARGE = "大きすぎます（絶対値が1,000兆未満の数値にしてください）"
+_NOT_FINITE = "有限の数値ではありません"
+
+
 def bound_problem(value: Decimal | int | float | str) -> str | None:
     """Why `value` is not a number a person could have meant (Japanese, for a finding), or None when it is.
 
     Cheap for any input: the length of a text and the exponent of a Decimal are looked at before any conversion."""
     if isinstance(value, bool):
         return "数値ではありません（TRUE/FALSE）"
-    if isinstance(value, str):
+    if isinstance(value, int):
+        return None if -_MAX_INT < value < _MAX_INT else _TOO_LARGE
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return _NOT_FINITE
+        if value == 0 or 1e-20 <= abs(value) < 1e14:  # (a cell's double: the usual case, decided without Decimal)
+            return None
+        value = decimal_from_double(value)  # as readers take it: 999,999,999,999,999.9 is 1E+15
+    elif isinstance(value, str):
         if len(value) > MAX_NUMBER_CHARS:
             return f"数値として長すぎます（{len(value):,}文字。{MAX_NUMBER_CHARS}文字まで）"
         try:
             value = Decimal(value.strip())
         except InvalidOperation:
             return "数値として読めません"
-    if isinstance(value, int):
-        return None if -_MAX_INT < value < _MAX_INT else "大きすぎます（絶対値が1,000兆未満の数値にしてください）"
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            return "有限の数値ではありません"
-        value = Decimal(repr(value))
+    return _decimal_problem(value)
+
+
+def _decimal_problem(value: Decimal) -> str | None:
     if not value.is_finite():
-        return "有限の数値ではありません"
+        return _NOT_FINITE
     if value.is_zero():
         return None
     if value.adjusted() >= EXCEL_DIGITS:
-        return "大きすぎます（絶対値が1,000兆未満の数値にしてください）"
+        return _TOO_LARGE
     if value.adjusted() < -20:
         return "小さすぎます（小数点以下20桁までの数値にしてください）"
     return None
