@@ -78,10 +78,13 @@ class _Boundary:
     def walk(self, value: object, loc: tuple) -> object:
         if isinstance(value, dict):
             out = {}
+            twice = list(getattr(value, "duplicates", ()))
             for key, item in value.items():
                 clean = self.text(key, loc + (clean_text(key).text,)) if isinstance(key, str) else key  # printed
+                if clean in out and clean not in twice:
+                    twice.append(clean)  # two keys that differ only by characters cleaning removed
                 out[clean] = self.walk(item, loc + (clean,))
-            for key in getattr(value, "duplicates", ()):
+            for key in twice:
                 self.refuse(loc + (clean_text(key).text,), f"項目「{clean_text(key, 100).text}」が2回以上書かれています。"
                             "1回だけにしてください（どちらの値を使うか決められません）。")
             return out

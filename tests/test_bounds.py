@@ -216,3 +216,9 @@ def test_the_models_refuse_numbers_beyond_the_bounds_whoever_builds_them(sample:
 def test_the_models_clean_text_whoever_builds_them(sample: dict) -> None:
     sample["facility"]["name"] = "さくら\x00苑"
     assert FacilityInput.model_validate(sample).facility.name == "さくら苑"
+
+
+def test_two_keys_that_differ_only_by_control_characters_are_a_key_written_twice(sample: dict) -> None:
+    sample["facility"]["name\x00"] = "別の名前"
+    inp, findings = parse_payload(sample)
+    assert inp is None and ("INPUT_INVALID", "facility.name") in {(f.code, f.location) for f in findings}

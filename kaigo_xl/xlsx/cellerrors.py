@@ -78,7 +78,7 @@ def _error_value(el: ET.Element) -> str | None:
     if el.get("t") != "e":
         return None
     value = next((child.text for child in el if _local(child.tag) == "v"), None)
-    return value.strip() if value is not None and value.strip() else None
+    return value if value is not None and value.strip() else None  # as stored: calamine compares it so
 
 
 def error_cells(chunks: Iterable[bytes]) -> dict[str, str]:

@@ -498,7 +498,7 @@ _CELL = st.one_of(
     st.floats(allow_nan=False, allow_infinity=False), st.floats(), st.dates(), st.datetimes(), st.times(),
     st.sampled_from(["１０．５", " 8.5 ", "54,000円", "十", "令和8年4月30日", "あり", "計画書", "実施済", "⑰", "A", "○",
                      "養護", "軽費", "直接入力", "勤務形態一覧", "-1", "1e400", "NaN", "1e999999999", "9" * 5000,
-                     "\x1b[31m", "\ud800", "あ" * 40_000, CellError("#SPILL!"), CellError("#DIV/0!")]),
+                     "\x1b[31m", "\ud800", "あ" * 40_000, CellError("#SPILL!"), CellError("#DIV/0!"), 10**5000]),
 )
 _INPUT_CELLS = sorted(
     {(L.S_FACILITY, f.cell) for f in L.FACILITY_FIELDS}

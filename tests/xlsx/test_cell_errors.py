@@ -39,6 +39,10 @@ def test_prefixed_tags_and_cut_chunks_are_read() -> None:
     assert error_cells(chunks) == {"E2": "#FIELD!"}
 
 
+def test_an_error_value_is_kept_as_stored() -> None:
+    assert error_cells([sheet('<row r="1"><c r="A1" t="e"><v> #N/A</v></c></row>')]) == {"A1": " #N/A"}
+
+
 def test_an_error_cell_without_a_value_is_not_a_value() -> None:
     assert error_cells([sheet('<row r="1"><c r="A1" t="e"/><c r="B1" t="e"><v> </v></c></row>')]) == {}
 

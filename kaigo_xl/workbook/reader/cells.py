@@ -162,7 +162,7 @@ class CellReader:
                 return self.invalid(loc, f"{label}「{quoted(v)}」は{problem}。")
             return Decimal(v) if isinstance(v, int) else decimal_from_double(v)
         if isinstance(v, str) and not text_ok:
-            return self.invalid(loc, f"{label}「{v.strip()}」が文字として入力されています。半角の数値で入力し直してください"
+            return self.invalid(loc, f"{label}「{quoted(v.strip())}」が文字として入力されています。半角の数値で入力し直してください"
                                 "（文字の時間は Excel の計算に使われません）。")
         if isinstance(v, str):
             text = number_text(v, kind) if len(v) <= MAX_NUMBER_CHARS else None
@@ -198,6 +198,9 @@ class CellReader:
             return ""
         if isinstance(v, CellError):
             self.invalid(sh.where(ref), v.message(label))
+            return ""
+        if isinstance(v, int) and not isinstance(v, bool) and bound_problem(v) is not None:
+            self.invalid(sh.where(ref), f"{label}「{quoted(v)}」は{bound_problem(v)}。")  # (str() fails beyond 4,300 digits)
             return ""
         if isinstance(v, float):
             if not math.isfinite(v):
@@ -245,7 +248,7 @@ class CellReader:
             return v.date().isoformat()
         if isinstance(v, dt.date):
             return v.isoformat()
-        if isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) and 36526 <= v < 73051:
+        if isinstance(v, int | float) and not isinstance(v, bool) and 36526 <= v < 73051:  # (NaN, inf, 10**400: no)
             day = dt.date(1899, 12, 30) + dt.timedelta(days=int(v))  # an Excel serial (2000-01-01 … 2099-12-31)
             self.normalised(loc, format(v, "g"), day.isoformat())
             return day.isoformat()
