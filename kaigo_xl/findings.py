@@ -12,6 +12,9 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from kaigo_xl.numbers import shown as shown_value
+from kaigo_xl.texts import printable
+
 
 class Severity(StrEnum):
     ERROR = "error"
@@ -69,6 +72,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "PAY_BEYOND_FISCAL_YEAR": (Severity.ERROR, "支払が年度を越える"),
     # deadlines (別添1 2(3)ウ(イ))
     "REPORT_LATE": (Severity.WARNING, "実績報告書の提出期限を過ぎている"),
+    # text (kaigo_xl.texts)
+    "TEXT_TRUNCATED": (Severity.WARNING, "Excel のセルに入る 32,767 文字を超えたため切った"),
 }
 
 
@@ -137,15 +142,22 @@ def error_message(err: Mapping[str, Any]) -> str:
     """One pydantic error in Japanese: 「abc」: 数値として読めません。"""
     base = _MESSAGES.get(err["type"], "値が正しくありません")
     ctx = err.get("ctx") or {}
-    if "expected" in ctx:
+    if err["type"] == "value_error" and ctx.get("error"):  # the models' own checks (numbers' bounds …) say why
+        base = str(ctx["error"])
+    elif "expected" in ctx:
         base += f"（{ctx['expected']}）"
     elif "ge" in ctx or "gt" in ctx:
         base += f"（{ctx.get('ge', ctx.get('gt'))} {'以上' if 'ge' in ctx else 'より大きい値'}）"
     elif "le" in ctx:
         base += f"（{ctx['le']} 以下）"
     given = err.get("input")
-    shown = "" if err["type"] == "missing" or isinstance(given, dict | list) else f"「{given}」: "
-    return f"{shown}{base}。"
+    quoted = "" if err["type"] == "missing" or isinstance(given, dict | list) else f"「{_quote(given)}」: "
+    return f"{quoted}{base}。"
+
+
+def _quote(given: object) -> str:
+    """The value a message quotes: short, printable (a 5,000-digit number or a 30,000-character text is not repeated)."""
+    return printable(given, 40) if isinstance(given, str) else shown_value(given, 40)
 
 
 def validation_findings(exc: ValidationError, locate: Callable[[tuple], str] = json_path) -> list[Finding]:

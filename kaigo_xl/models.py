@@ -10,7 +10,10 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from kaigo_xl.numbers import bound_problem
+from kaigo_xl.texts import clean_text
 
 # Fiscal-year order of months: 令和7年度 runs from April 2025 to March 2026.
 FISCAL_MONTHS: tuple[int, ...] = (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3)
@@ -41,8 +44,33 @@ class WorkPattern(StrEnum):
     D = "D"  # 非常勤・兼務
 
 
+def _within_bounds(value: object) -> object:
+    """Every field of every model, whatever built it (JSON, a workbook, the add-in): numbers within
+    kaigo_xl.numbers' bounds, text printable and within a cell (kaigo_xl.texts). Readers report these at the cell or
+    JSON path first; this is the net under them."""
+    if type(value) is str:  # not an enum member (a str too)
+        cleaned = clean_text(value)
+        if cleaned.surrogates:
+            raise ValueError("文字として読めない符号（対になっていないサロゲート）があります")
+        return cleaned.text
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        problem = bound_problem(value)
+        if problem is not None:
+            raise ValueError(problem)
+    elif isinstance(value, dict):
+        return {_within_bounds(k): _within_bounds(v) for k, v in value.items()}
+    elif isinstance(value, list):
+        return [_within_bounds(v) for v in value]
+    return value
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _bounded(cls, value: object) -> object:
+        return _within_bounds(value)
 
 
 class Facility(_Model):

@@ -8,10 +8,88 @@ a file or from Excel, a number written to a cell or to JSON), and only through t
 from __future__ import annotations
 
 import math
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from fractions import Fraction
 
 EXCEL_DIGITS = 15  # Excel keeps and shows 15 significant digits
+
+# ---- the bounds of a number a person could have meant: one home for every boundary (JSON, cells, Excel functions,
+# the add-in server). Inside them every conversion, comparison and formatting below is fast and exact; outside them
+# `int(Decimal("1E+999999999"))` takes minutes, `format(Decimal("1E-999999999"), "f")` a gigabyte, and a float
+# becomes inf. No count of staff, hours or yen of this add-on comes anywhere near them.
+MAX_ABS = Decimal(10) ** EXCEL_DIGITS  # |x| < 10^15 (1,000兆): beyond it Excel no longer holds every integer
+MIN_ABS = Decimal(10) ** -20  # a non-zero |x| below 10^-20 is not a value anyone typed
+MAX_NUMBER_CHARS = 100  # a number written as text (JSON, a cell) longer than this is not a number anyone typed
+_MAX_INT = 10 ** EXCEL_DIGITS
+
+
+def shown(value: object, limit: int = 30) -> str:
+    """A value as a message may quote it: at most `limit` characters (a 5,000-digit number is not repeated)."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10 ** 60:
+        return f"約{int(abs(value).bit_length() * 0.30103) + 1:,}桁の数"  # never str(): refused beyond 4,300 digits
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+_TOO_LARGE = "大きすぎます（絶対値が1,000兆未満の数値にしてください）"
+_NOT_FINITE = "有限の数値ではありません"
+
+
+def bound_problem(value: Decimal | int | float | str) -> str | None:
+    """Why `value` is not a number a person could have meant (Japanese, for a finding), or None when it is.
+
+    Cheap for any input: the length of a text and the exponent of a Decimal are looked at before any conversion."""
+    if isinstance(value, bool):
+        return "数値ではありません（TRUE/FALSE）"
+    if isinstance(value, int):
+        return None if -_MAX_INT < value < _MAX_INT else _TOO_LARGE
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return _NOT_FINITE
+        if value == 0 or 1e-20 <= abs(value) < 1e14:  # (a cell's double: the usual case, decided without Decimal)
+            return None
+        value = decimal_from_double(value)  # as readers take it: 999,999,999,999,999.9 is 1E+15
+    elif isinstance(value, str):
+        if len(value) > MAX_NUMBER_CHARS:
+            return f"数値として長すぎます（{len(value):,}文字。{MAX_NUMBER_CHARS}文字まで）"
+        try:
+            value = Decimal(value.strip())
+        except InvalidOperation:
+            return "数値として読めません"
+    return _decimal_problem(value)
+
+
+def _decimal_problem(value: Decimal) -> str | None:
+    if not value.is_finite():
+        return _NOT_FINITE
+    if value.is_zero():
+        return None
+    if value.adjusted() >= EXCEL_DIGITS:
+        return _TOO_LARGE
+    if value.adjusted() < -20:
+        return "小さすぎます（小数点以下20桁までの数値にしてください）"
+    return None
+
+
+def bounded_decimal(value: Decimal | int | float | str) -> Decimal:
+    """`value` as a Decimal within the bounds above; raises ValueError (with the Japanese reason) otherwise.
+
+    Floats go through decimal_from_double (15 significant digits, as Excel shows them); zero of any exponent is 0."""
+    problem = bound_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
+    if isinstance(value, float):
+        return decimal_from_double(value)
+    d = Decimal(value.strip()) if isinstance(value, str) else Decimal(value)
+    return Decimal(0) if d.is_zero() else d
+
+
+def bounded_int(value: int | Decimal | str) -> int:
+    """A whole number within the bounds; raises ValueError for anything else (a fraction included)."""
+    d = bounded_decimal(value)
+    if d != d.to_integral_value():
+        raise ValueError("整数ではありません")
+    return int(d)
 
 
 def decimal_from_double(x: float) -> Decimal:
@@ -38,7 +116,8 @@ def as_decimal(value: Decimal | Fraction | int, places: int | None = None) -> De
     else:
         d = Decimal(value)
     if places is not None:
-        d = d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        with localcontext(prec=min(max(28, d.adjusted() + places + 2), 100)):  # room for any bounded value
+            d = d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     d = d.normalize()
     exponent = d.as_tuple().exponent
     return d.quantize(Decimal(1)) if isinstance(exponent, int) and exponent > 0 else d  # 1E+2 → 100
@@ -63,8 +142,8 @@ def cell_number(value: Decimal | Fraction | int) -> int | float:
 def exact_cell_value(value: Decimal | int | None) -> Decimal | int | None:
     """A number for openpyxl to write exactly: a whole Decimal as int, another Decimal as itself (openpyxl writes its
     decimal text, so 10.5 is stored as "10.5", not as a double's digits)."""
-    if isinstance(value, Decimal) and value == value.to_integral_value():
-        return int(value)
+    if isinstance(value, Decimal) and value.is_finite() and value.adjusted() < 28 and value == value.to_integral_value():
+        return int(value)  # (only within Decimal's own 28 digits: int(Decimal("1E+999999999")) would take minutes)
     return value
 
 
@@ -73,4 +152,6 @@ def fte_text(value: Decimal | Fraction | None) -> str | None:
     if value is None:
         return None
     d = as_decimal(value) if isinstance(value, Fraction) else Decimal(value)
-    return f"{d:.1f}" if d == d.quantize(Decimal("0.1")) else format(d.normalize(), "f")
+    with localcontext(prec=min(max(28, d.adjusted() + 3), 100)):  # room for any bounded value
+        one_place = d.quantize(Decimal("0.1"))
+    return f"{d:.1f}" if d == one_place else format(d.normalize(), "f")

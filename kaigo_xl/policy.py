@@ -14,7 +14,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from kaigo_xl.errors import PolicyError
+from kaigo_xl.files import read_regular
 from kaigo_xl.findings import error_message
+
+MAX_POLICY_BYTES = 1024 * 1024  # a settings file is a few kilobytes
 
 
 class RequirementRule(BaseModel):
@@ -60,12 +63,14 @@ class Policy(BaseModel):
 def load_policy(path: Path | None) -> Policy:
     if path is None:
         return Policy()
+    # a FIFO, a device or a folder is refused before it is read; never more than MAX_POLICY_BYTES are read
+    data_bytes = read_regular(Path(path), MAX_POLICY_BYTES, PolicyError, f"設定ファイル {path}")
     try:
-        raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise PolicyError(f"設定ファイル {path} が見つかりません。") from None
+        raw = tomllib.loads(data_bytes.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise PolicyError(f"設定ファイル {path} を読み込めません（TOML の書式誤り: {exc}）。") from None
+    except ValueError:  # an integer beyond 4,300 digits: Python refuses to convert it
+        raise PolicyError(f"設定ファイル {path} を読み込めません（桁数が多すぎる数値があります）。") from None
     data = raw.get("policy", raw)
     try:
         return Policy.model_validate(data)

@@ -22,8 +22,8 @@ def load_and_evaluate(path: Path, policy_path: Path | None) -> tuple[Evaluation 
     policy = load_policy(policy_path)
     suffix = path.suffix.lower()
     if suffix == ".json":
-        inp, findings = load_json(path)
-        return (evaluate(inp, policy), []) if inp is not None else (None, findings)
+        inp, findings = load_json(path)  # findings of a usable input are notes (text cleaned, cut)
+        return (evaluate(inp, policy, findings=findings), []) if inp is not None else (None, findings)
     if suffix not in WORKBOOK_SUFFIXES:
         raise UsageError(f"{path}: 対応していない形式です（.json または .xlsx を指定してください）。")
     from kaigo_xl.workbook.reader import read_workbook  # imported late: JSON users need no workbook code

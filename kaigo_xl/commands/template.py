@@ -29,6 +29,7 @@ def cmd_template(args: argparse.Namespace) -> int:
     policy = load_policy(args.policy)
     data = None
     ftype, fy = args.facility_type, args.fiscal_year
+    notes = []
     if args.data is not None:
         data, findings = load_json(args.data)
         if data is None:
@@ -36,6 +37,7 @@ def cmd_template(args: argparse.Namespace) -> int:
             print_findings(findings)
             return ExitCode.FINDINGS
         ftype, fy = data.facility.type.value, data.fiscal_year
+        notes = findings  # texts cleaned or cut on reading: said below
     try:
         wb = build_template(policy, ftype, fy, data)
     except CapacityExceeded as exc:
@@ -50,6 +52,7 @@ def cmd_template(args: argparse.Namespace) -> int:
     print(f"作成しました: {out}（{fiscal_year_label(fy)}・{ftype}{variant}）")
     if backup:
         print(f"元のファイルは {backup} に残しました。")
+    print_findings(notes)
     return ExitCode.OK
 
 

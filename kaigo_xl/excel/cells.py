@@ -5,9 +5,9 @@ way Excel shows it (15 significant digits), so 0.1 stays Decimal("0.1") and 10.8
 (8.700000000000001) becomes 8.7. Blanks, text, booleans and error values (#N/A …) become `CellProblem`s with a
 Japanese message, never an exception that would reach the user as a traceback.
 
-Every number is bounded before any arithmetic: a cell's text may hold at most MAX_NUMBER_CHARS characters, and
-any number must lie within ±MAX_MAGNITUDE with an exponent no smaller than MIN_EXPONENT (every double a cell can
-hold). Without this one request such as FTE_FROM_HOURS("1e999999", 40, 30) kept the server busy for 46 seconds.
+Every number is bounded before any arithmetic, by the same rules as the JSON and workbook readers
+(kaigo_xl.numbers: at most MAX_NUMBER_CHARS characters of text, |x| < 10^15, nothing non-zero below 10^-20).
+Without this one request such as FTE_FROM_HOURS("1e999999", 40, 30) kept the server busy for 46 seconds.
 The functions add the bounds of their domain (hours in a month, the policy's fte_max and yen_max).
 """
 
@@ -18,14 +18,11 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
 from ..models import FISCAL_MONTHS, MonthlyStaffing
-from ..numbers import decimal_from_double
+from ..numbers import MAX_NUMBER_CHARS, bound_problem, decimal_from_double
 
 EXCEL_ERRORS = frozenset({"#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NUM!", "#NAME?", "#NULL!", "#SPILL!",
                           "#CALC!", "#GETTING_DATA", "#BUSY!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#UNKNOWN!"})
 MESSAGE_PREFIX = "エラー: "
-MAX_NUMBER_CHARS = 40  # "1,234,567,890.123456789" and the like; Excel itself keeps 15 significant digits
-MAX_MAGNITUDE = Decimal(10) ** 15  # above every bound of the engine (yen_max 10^10, fte_max 1000)
-MIN_EXPONENT = -340  # the smallest double, 5e-324, written with 15 significant digits
 SHOWN_CHARS = 20  # how much of an unusable value a message repeats
 
 
@@ -57,10 +54,9 @@ def excel_number(value: float) -> Decimal:
 
 def bounded(d: Decimal, what: str, low: Decimal | None = None, high: Decimal | None = None) -> Decimal:
     """`d` if it is an ordinary number within [low, high]; checked by comparison only, never by arithmetic."""
-    if d.copy_abs() > MAX_MAGNITUDE:
-        raise CellProblem(f"{what}「{shown(d)}」は大きすぎます。値をご確認ください。")
-    if d and d.as_tuple().exponent < MIN_EXPONENT:  # type: ignore[operator]
-        raise CellProblem(f"{what}「{shown(d)}」は小数点以下の桁が多すぎます。値をご確認ください。")
+    problem = bound_problem(d)  # the same bounds as the JSON and workbook readers (kaigo_xl.numbers)
+    if problem is not None:
+        raise CellProblem(f"{what}「{shown(d)}」は{problem}。")
     if (low is not None and d < low) or (high is not None and d > high):
         span = f"{low}～{high}" if low is not None and high is not None else (f"{low}以上" if low is not None else f"{high}以下")
         raise CellProblem(f"{what}「{shown(d)}」は{span}で入力してください。")

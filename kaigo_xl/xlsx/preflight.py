@@ -17,13 +17,19 @@ Why each check exists:
   for A1…XFD1048576 the process aborts (a Rust allocation failure no `except` can catch); the XML of each sheet
   a reader will open is scanned for the cells' positions (plainly written cells by one regex pass, anything
   unusual tag by tag), and a sheet whose used range exceeds MAX_SHEET_CELLS is refused, naming the sheet and
-  the cell. Other sheets are scanned only when someone asks for their extent (SheetExtents).
+  the cell. Other sheets are scanned only when someone asks for their extent (SheetExtents);
+- declared counts a parser preallocates from (the shared strings' uniqueCount: kaigo_xl.xlsx.counts) are checked
+  against the part's size;
+- error values (#SPILL! …) in the sheets a reader will open are found with their cells (kaigo_xl.xlsx.cellerrors),
+  so that the reader reports each as what it is instead of calamine refusing the book or reading a blank;
+- a FIFO or a device is refused before it is opened for reading (kaigo_xl.files).
 Nothing here evaluates a formula or runs a macro: values are read, never executed.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import struct
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping
@@ -34,7 +40,10 @@ from typing import BinaryIO
 import olefile
 
 from kaigo_xl.errors import InputUnreadable
+from kaigo_xl.files import open_regular
 from kaigo_xl.xlsx import parts
+from kaigo_xl.xlsx.cellerrors import ErrorSniffer, error_cells
+from kaigo_xl.xlsx.counts import SharedStringsCount, is_shared_strings
 from kaigo_xl.xlsx.extent import MAX_SHEET_CELLS, ExtentScanner, SheetExtent, too_wide
 from kaigo_xl.xlsx.package import local_name, parse_book_index
 from kaigo_xl.xlsx.parts import (
@@ -70,6 +79,8 @@ class Preflight:
     macro_enabled: bool = False
     sheets: Mapping[str, SheetExtent] = field(default_factory=dict)  # every sheet (see SheetExtents)
     defined_names: dict[str, str] = field(default_factory=dict)  # global names: KX_FTE → '月別職員数'!$C$6:$C$17
+    cell_errors: dict[str, dict[str, str]] = field(default_factory=dict)  # sheet → cell → "#SPILL!" (scanned sheets)
+    error_parts: dict[str, list[str]] = field(default_factory=dict)  # sheet → its zip parts holding error values
 
 
 class SheetExtents(Mapping[str, SheetExtent]):
@@ -85,7 +96,7 @@ class SheetExtents(Mapping[str, SheetExtent]):
         if sheet not in self._scanned:
             parts = self._later[sheet]  # KeyError: not a sheet of this book
             found = []
-            with _refusals(self._path), open(self._path, "rb") as fh:
+            with _refusals(self._path), open_regular(self._path) as fh:
                 for info in parts:
                     scanner = ExtentScanner()
                     for chunk in inflate(fh, info):
@@ -132,17 +143,13 @@ def _refusals(path: Path) -> Iterator[None]:
 
 
 def _preflight(path: Path, wanted: set[str] | None, deep: bool = True) -> Preflight:
-    if path.is_dir():
-        raise Refused("フォルダーです。ファイルを指定してください。")
-    if not path.exists():
-        raise Refused("ファイルが見つかりません。名前と場所を確かめてください。")
-    size = path.stat().st_size
-    if size == 0:
-        raise Refused("空のファイルです（0 バイト）。保存や送信が途中で失敗した可能性があります。" + RESEND)
-    if size > MAX_FILE_BYTES:
-        raise Refused(f"ファイルが大きすぎます（{size / 1024 / 1024:.0f}MB。{MAX_FILE_BYTES // 1024 // 1024}MB まで）。"
-                       "入力用のブックがこれほど大きくなることはありません。画像や不要なシートを削除してください。")
-    with open(path, "rb") as fh:
+    with open_regular(path) as fh:  # a FIFO, a device or a folder is refused before one byte is read
+        size = os.fstat(fh.fileno()).st_size
+        if size == 0:
+            raise Refused("空のファイルです（0 バイト）。保存や送信が途中で失敗した可能性があります。" + RESEND)
+        if size > MAX_FILE_BYTES:
+            raise Refused(f"ファイルが大きすぎます（{size / 1024 / 1024:.0f}MB。{MAX_FILE_BYTES // 1024 // 1024}MB まで）。"
+                           "入力用のブックがこれほど大きくなることはありません。画像や不要なシートを削除してください。")
         head = fh.read(4096)
         if head.startswith(OLE2_SIGNATURE):
             raise Refused(_ole_reason(fh))
@@ -159,12 +166,25 @@ def _preflight(path: Path, wanted: set[str] | None, deep: bool = True) -> Prefli
         package = Package(fh, {i.filename: i for i in infos})
         macro = _check_package(package)
         sheet_parts, book_names = _sheet_parts(package)
-        extents, later = _scan_parts(package, infos, sheet_parts, wanted, deep)
-    for name, ext in extents.items():
+        scan = _scan_parts(package, infos, sheet_parts, wanted, deep)
+        errors = _error_cells(package, scan.with_errors, sheet_parts)
+    for name, ext in scan.extents.items():
         if ext.cells > MAX_SHEET_CELLS:
             raise Refused(too_wide(name, ext))
     order = list(dict.fromkeys(sheet_parts[i.filename] for i in infos if i.filename in sheet_parts))
-    return Preflight(path, macro, SheetExtents(path, extents, later, order), book_names)
+    error_parts: dict[str, list[str]] = {}
+    for info in scan.with_errors:
+        error_parts.setdefault(sheet_parts[info.filename], []).append(info.filename)
+    return Preflight(path, macro, SheetExtents(path, scan.extents, scan.later, order), book_names, errors, error_parts)
+
+
+def _error_cells(package: Package, with_errors: list[zipfile.ZipInfo],
+                 sheet_parts: dict[str, str]) -> dict[str, dict[str, str]]:
+    """Sheet → cell → error value, for the scanned sheets whose XML holds any error cell (parsed once more)."""
+    found: dict[str, dict[str, str]] = {}
+    for info in with_errors:
+        found.setdefault(sheet_parts[info.filename], {}).update(error_cells(inflate(package.fh, info)))
+    return found
 
 
 # ---- what a non-zip file is ----
@@ -248,37 +268,58 @@ def _sheet_parts(package: Package) -> tuple[dict[str, str], dict[str, str]]:
     return {part: name for name, part in index.sheets.items()}, index.defined_names
 
 
+@dataclass
+class _Scan:
+    extents: dict[str, SheetExtent] = field(default_factory=dict)  # the wanted sheets' used ranges
+    later: dict[str, list[zipfile.ZipInfo]] = field(default_factory=dict)  # other sheets' parts, scanned on demand
+    with_errors: list[zipfile.ZipInfo] = field(default_factory=list)  # wanted sheets' parts holding error cells
+
+
+class _PartChecks:
+    """Every check one part gets while it is inflated once: the prolog (DOCTYPE), and as the part is, a sheet's
+    used range and error cells, or the shared strings' declared count."""
+
+    def __init__(self, info: zipfile.ZipInfo, sheet: str | None, scanned: bool) -> None:
+        self.prolog = PrologCheck(f"{info.filename}（シート「{sheet}」）" if sheet is not None else info.filename)
+        self.extent = ExtentScanner() if scanned else None
+        self.errors = ErrorSniffer() if scanned else None
+        self.counts = SharedStringsCount(info) if is_shared_strings(info.filename) else None
+
+    def feed(self, chunk: bytes) -> None:
+        self.prolog.feed(chunk)
+        for check in (self.extent, self.errors, self.counts):
+            if check is not None:
+                check.feed(chunk)
+
+
 def _scan_parts(package: Package, infos: list[zipfile.ZipInfo], sheet_parts: dict[str, str],
-                wanted: set[str] | None, deep: bool = True,
-                ) -> tuple[dict[str, SheetExtent], dict[str, list[zipfile.ZipInfo]]]:
-    """Inflate and check every part (sizes, CRC, XML prolog); scan the used range of the wanted sheets. Returns
-    those extents, and the parts of the other sheets, to be scanned only if someone asks (SheetExtents)."""
-    extents: dict[str, SheetExtent] = {}
-    later: dict[str, list[zipfile.ZipInfo]] = {}
+                wanted: set[str] | None, deep: bool = True) -> _Scan:
+    """Inflate and check every part (sizes, CRC, XML prolog, declared counts); scan the used range and the error
+    cells of the wanted sheets. The parts of the other sheets are scanned only if someone asks (SheetExtents)."""
+    scan = _Scan()
     total = sum(package.inflated.values())
     for info in infos:
         if info.filename in package.inflated and info.filename not in sheet_parts:
             continue  # inflated, checked and counted already
         sheet = sheet_parts.get(info.filename)
         if sheet is not None and wanted is not None and sheet not in wanted:
-            later.setdefault(sheet, []).append(info)
+            scan.later.setdefault(sheet, []).append(info)
             if not deep:
                 continue  # never parsed by this reader: inflated only if someone asks for its extent
-        scanner = ExtentScanner() if sheet is not None and sheet not in later else None
-        prolog = PrologCheck(f"{info.filename}（シート「{sheet}」）" if sheet is not None else info.filename)
+        checks = _PartChecks(info, sheet, scanned=sheet is not None and sheet not in scan.later)
         for chunk in inflate(package.fh, info):
             total += len(chunk)
             if total > parts.MAX_UNCOMPRESSED_BYTES:
                 raise Refused(bomb("展開した量が上限を超えました"))
-            prolog.feed(chunk)
-            if scanner is not None:
-                scanner.feed(chunk)
-        prolog.close()
-        if scanner is not None and sheet is not None:
-            ext = scanner.close()
-            if sheet not in extents or ext.cells > extents[sheet].cells:  # two parts named alike: the wider
-                extents[sheet] = ext
-    return extents, later
+            checks.feed(chunk)
+        checks.prolog.close()
+        if checks.extent is not None and sheet is not None:
+            ext = checks.extent.close()
+            if sheet not in scan.extents or ext.cells > scan.extents[sheet].cells:  # two parts named alike: the wider
+                scan.extents[sheet] = ext
+        if checks.errors is not None and checks.errors.found:
+            scan.with_errors.append(info)
+    return scan
 
 
 @contextlib.contextmanager

@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.writer.excel import ExcelWriter
 
 from kaigo_xl.xlsx.safefile import Snapshot, atomic_write_bytes
@@ -16,6 +17,14 @@ from kaigo_xl.xlsx.safefile import Snapshot, atomic_write_bytes
 # A fixed document time makes the distributable templates byte-for-byte reproducible.
 FIXED_TIME = dt.datetime(2025, 4, 1, 0, 0, 0)
 _ZIP_TIME = (2025, 4, 1, 0, 0, 0)
+
+def put_value(cell: Cell, value: object) -> None:
+    """`value` into an openpyxl cell, text always as text: openpyxl takes a str starting with "=" for a formula, so
+    a facility named `=HYPERLINK("http://…")` would become a live link. Only our own builders write formulas."""
+    cell.value = value
+    if isinstance(value, str) and cell.data_type == "f":
+        cell.data_type = "s"  # written as an inline string, shown as typed
+
 
 def workbook_bytes(wb: Workbook, *, fixed_time: dt.datetime | None = FIXED_TIME) -> bytes:
     """The .xlsx bytes of `wb`; with `fixed_time`, identical input gives identical bytes."""

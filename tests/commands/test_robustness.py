@@ -1,9 +1,12 @@
-"""Bad, damaged and hostile files (issue 6): every case of tests/bad_corpus.py through the real command.
+"""Bad, damaged and hostile files (issues 6 and 9): every case of tests/support/bad_corpus.py through the real command.
 
-For each case and for `check` and `calc --json`: a Japanese message naming the file (and the sheet!cell where there
-is one), the documented exit code, no traceback, within 5 s and 500 MB (limits, not benchmarks), and the input
-file byte-for-byte unchanged with nothing left beside it. Then the promises behind them, one by one: preflight's
-refusals, formulas read as text and never evaluated, macros never run, and random damage never crashing a reader.
+For each case and for `check` and `calc --json`: a Japanese message naming the file (and the sheet!cell or JSON path
+where there is one), the documented exit code, no traceback, within 5 s and 500 MB (limits, not benchmarks), and the
+input file byte-for-byte unchanged with nothing left beside it. Workbooks also go through `forms` (on a copy: the
+forms are made whenever `check` can evaluate the book, never exit 3), JSON through `template --data` (nothing
+written but the named output), both within 10 s. Then writes that could go where the user did not mean (links, hard
+links, leftovers of a killed run) through `forms` and `template --force`. Then the promises behind them, one by one:
+preflight's refusals, formulas read as text and never evaluated, macros never run, random damage never crashing.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from kaigo_xl.xlsx.preflight import preflight
 from kaigo_xl.xlsx.refs import column_letters
 
 LIMIT_SECONDS = 5
+WRITE_LIMIT_SECONDS = 10  # forms and template build and save a whole workbook
 LIMIT_MB = 500
 COMMANDS = (("check",), ("calc", "--json"))
 
@@ -123,7 +127,10 @@ def test_every_bad_file_gets_a_clear_message_and_is_left_alone(name: str, comman
     path = case_file(name, corpus_dir, have_template)
     before, files_before = sha256(path), listing(path.parent)
 
-    run = run_cli(command[0], str(path), *command[1:])
+    if case.policy:  # the file is the settings: the sample facility is the input
+        run = run_cli(command[0], str(corpus.SAMPLE), *command[1:], "--policy", str(path))
+    else:
+        run = run_cli(command[0], str(path), *command[1:])
 
     assert "Traceback" not in run.output, run.output
     assert "内部エラー" not in run.output, run.output
@@ -141,6 +148,144 @@ def test_every_bad_file_gets_a_clear_message_and_is_left_alone(name: str, comman
     assert run.peak_mb < LIMIT_MB, f"{run.peak_mb:.0f} MB"
     assert sha256(path) == before
     assert listing(path.parent) == files_before
+
+
+def assert_clean(run: Run, codes: frozenset[int], limit: float = WRITE_LIMIT_SECONDS) -> None:
+    """No traceback, no internal error, a documented exit code, within the time and memory limits."""
+    assert "Traceback" not in run.output and "内部エラー" not in run.output, run.output
+    assert run.code in codes, f"exit {run.code}, expected {sorted(codes)}:\n{run.output}"
+    assert run.seconds < limit, f"{run.seconds:.1f} s"
+    assert run.peak_mb < LIMIT_MB, f"{run.peak_mb:.0f} MB"
+
+
+def assert_mentions(case: corpus.Case, run: Run) -> None:
+    for word in case.mentions:
+        assert any(w in run.output for w in word.split("|")), f"{word!r} missing from:\n{run.output}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", [c.name for c in corpus.CASES if c.forms is not None])
+def test_forms_are_made_whenever_check_can_evaluate_the_book(name: str, tmp_path: Path, have_template: bool) -> None:
+    """`forms` on a copy of each bad book: exit 1 with the findings (and the forms written) when `check` can evaluate
+    it, 2 (nothing written) when it cannot — never 3. Only the book and its backup are in the folder afterwards."""
+    case = corpus.BY_NAME[name]
+    if case.needs_template and not have_template:
+        pytest.skip("the template builder (kaigo-xl template) is not available")
+    path = corpus.build(case, tmp_path)
+    before = sha256(path)
+
+    run = run_cli("forms", str(path), hard_limit=4 * WRITE_LIMIT_SECONDS)
+
+    assert_clean(run, case.forms or frozenset())
+    assert path.name in run.output
+    assert_mentions(case, run)
+    if run.code in (0, 1):
+        assert "作成しました" in run.stdout and sha256(path) != before
+        assert listing(tmp_path) == sorted([path.name, f"{path.name}.bak"])
+    else:
+        assert sha256(path) == before and listing(tmp_path) == [path.name]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", [c.name for c in corpus.CASES if c.template is not None])
+def test_template_data_writes_only_the_named_book(name: str, tmp_path: Path) -> None:
+    """`template OUT --data` with each bad JSON: the documented exit code, the JSON path in the message, within 10 s
+    (1e999999999 used to hang here), the input unchanged and nothing written but OUT (and only when usable)."""
+    case = corpus.BY_NAME[name]
+    (tmp_path / "in").mkdir()
+    (tmp_path / "out").mkdir()
+    path = corpus.build(case, tmp_path / "in")
+    before, inputs = sha256(path), listing(path.parent)
+    out = tmp_path / "out" / "book.xlsx"
+
+    run = run_cli("template", str(out), "--data", str(path), hard_limit=4 * WRITE_LIMIT_SECONDS)
+
+    assert_clean(run, case.template or frozenset())
+    assert path.name in run.output or run.code == 0
+    assert_mentions(case, run)
+    assert sha256(path) == before and listing(path.parent) == inputs
+    assert listing(out.parent) == (["book.xlsx"] if run.code == 0 else [])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("command", ["forms", "template"])
+@pytest.mark.parametrize("name", [w.name for w in corpus.WRITE_CASES])
+def test_writes_go_only_where_the_user_meant(name: str, command: str, tmp_path: Path, have_template: bool) -> None:
+    """Never through a symbolic link (of the book, its backup or its lock), never breaking a hard link, and what a
+    killed run left is cleaned: the documented exit code, the file named, nothing outside the named output touched."""
+    if not have_template:
+        pytest.skip("the template builder (kaigo-xl template) is not available")
+    case = next(w for w in corpus.WRITE_CASES if w.name == name)
+    book = tmp_path / "book.xlsx"
+    book.write_bytes(corpus.template_bytes() or b"")
+    victim = case.prepare(book)
+    victim_before = sha256(victim) if victim is not None else None
+    target = tmp_path / (case.target or book.name)
+    before = listing(tmp_path)
+
+    args = ("forms", str(target)) if command == "forms" else ("template", str(target), "--force")
+    run = run_cli(*args, hard_limit=4 * WRITE_LIMIT_SECONDS)
+
+    assert_clean(run, frozenset({case.code}))
+    assert target.name in run.output, run.output
+    for word in case.mentions:
+        assert word in run.output, f"{word!r} missing from:\n{run.output}"
+    if victim is not None:
+        assert sha256(victim) == victim_before
+    if case.code == 4:
+        assert listing(tmp_path) == before and run.stderr.startswith("エラー: ")
+    else:  # the run succeeded: the book, its backup, nothing else (the leftovers were removed)
+        assert listing(tmp_path) == sorted([book.name, f"{book.name}.bak"])
+
+
+_EXTREME = st.one_of(
+    st.none(), st.integers(-10**20, 10**20), st.floats(), st.decimals(allow_nan=True).map(str),
+    st.sampled_from(["1e999999999", "9" * 5000, "\x1b[31m", "\ud800", "あ" * 40_000, "=HYPERLINK(\"http://x\")",
+                     999_999_999_999_999, 1e-20, 99_999_999_999_999.9]),
+)
+_NUMBER_CELLS = sorted({(L.S_MONTHLY, f"{c}{r}") for r in L.MONTHLY_ROWS for c in (L.COL_FTE, L.COL_TOKUTEI)}
+                       | {(L.S_EXPENSES, f"{c}{r}") for r in L.EXPENSE_ROWS[:3] for c in "CD"}
+                       | {(L.S_FACILITY, f.cell) for f in L.FACILITY_FIELDS})
+
+
+@pytest.fixture(scope="session")
+def sample_grids(good_book: bytes) -> dict[str, list[list[object]]]:
+    from python_calamine import CalamineWorkbook
+
+    from kaigo_xl.workbook.reader import SHEETS_TO_READ
+
+    book = CalamineWorkbook.from_filelike(io.BytesIO(good_book))
+    return {s: book.get_sheet_by_name(s).to_python(skip_empty_area=False) for s in SHEETS_TO_READ
+            if s in book.sheet_names}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(changes=st.dictionaries(st.sampled_from(_NUMBER_CELLS), _EXTREME, max_size=8))
+def test_the_forms_can_be_drawn_for_any_book_check_can_evaluate(changes: dict, sample_grids: dict) -> None:
+    """What `forms` does after reading, for extreme cells anywhere: evaluate, draw both forms, save — no exception."""
+    import datetime as dt
+
+    import openpyxl
+
+    from kaigo_xl.engine import evaluate
+    from kaigo_xl.workbook.forms.service import regenerate
+    from kaigo_xl.workbook.reader import read_grids
+    from kaigo_xl.xlsx.refs import split_ref
+    from kaigo_xl.xlsx.save import workbook_bytes
+
+    grids = {sheet: [list(row) for row in rows] for sheet, rows in sample_grids.items()}
+    for (sheet, ref), value in changes.items():
+        row, col = split_ref(ref)
+        while len(grids[sheet]) < row:
+            grids[sheet].append([])
+        grids[sheet][row - 1].extend([""] * (col - len(grids[sheet][row - 1])))
+        grids[sheet][row - 1][col - 1] = value
+    inp, findings, locate = read_grids(grids, "extreme.xlsx")
+    if inp is None:
+        return  # check cannot evaluate it either: forms exits 1 and writes nothing
+    wb = openpyxl.Workbook()
+    regenerate(wb, evaluate(inp, locate=locate, findings=findings), dt.datetime(2026, 4, 1, 9, 0))
+    workbook_bytes(wb)
 
 
 # ---------------------------------------------------------------------------------------------------------------

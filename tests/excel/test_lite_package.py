@@ -32,7 +32,7 @@ LITE = WORKBOOKS / lite_name(TEMPLATE_FILES["養護"])
 # installs (requirements.txt). Nothing that needs threads, processes, sockets or a C extension Pyodide lacks.
 ALLOWED_IMPORTS = {
     "__future__", "calendar", "collections", "dataclasses", "datetime", "decimal", "difflib", "enum", "errno",
-    "fractions", "functools", "importlib", "math", "os", "pathlib", "re", "sys", "tomllib", "typing",
+    "fractions", "functools", "importlib", "math", "os", "pathlib", "re", "stat", "sys", "tomllib", "typing",
     "unicodedata", "pydantic", "holidays", "xlwings",
 }
 MAX_BUNDLE_BYTES = 150_000  # the zip today: about 87 KB (37 modules, 2 data files)

@@ -71,8 +71,9 @@ def test_a_hostile_number_is_a_quick_japanese_error(name, args):
     ("kasan_total", (8.75, 10_000_000_001), "単価「10,000,000,001」円は大きすぎます（上限 10,000,000,000円）"),
     ("payment_schedule", (10_000_000_001, 1), "加算総額「10,000,000,001」円は大きすぎます"),
     ("kasan_total", ("1e16", None), "対象職員数（月平均）「1E+16」は大きすぎます"),
-    ("kasan_total", ("1e-341", None), "小数点以下の桁が多すぎます"),
-    ("kasan_total", ("1" * 41, None), "は数値として長すぎます（40文字まで）"),
+    ("kasan_total", ("1e-341", None), "小さすぎます"),
+    ("kasan_total", (5e-324, None), "小さすぎます"),  # the same lower bound as the JSON and workbook readers
+    ("kasan_total", ("1" * 101, None), "は数値として長すぎます（100文字まで）"),
 ])
 def test_the_bounds_of_each_function(name, args, error):
     assert error in getattr(kf, name)(*args)
@@ -83,7 +84,7 @@ def test_the_bounds_of_each_function(name, args, error):
     ("fte_from_hours", (600, 168, 30), 0.8),
     ("kasan_total", (1000, None), 54_000_000),     # fte_max itself is allowed
     ("kasan_total", (8.75, 10_000_000_000), 87_500_000_000),
-    ("kasan_total", (5e-324, None), 0),            # the smallest double is still a number
+    ("kasan_total", (1e-20, None), 0),             # the smallest value the readers accept (kaigo_xl.numbers)
 ])
 def test_values_at_the_bounds_still_compute(name, args, expected):
     assert getattr(kf, name)(*args) == expected

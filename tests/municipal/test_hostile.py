@@ -99,11 +99,13 @@ def test_a_shift_jis_file_name_is_read_and_shown_decoded(folder, tmp_path):
 def test_a_control_character_in_a_file_name_or_a_number_is_reported_not_fatal(folder, tmp_path, protos):
     (folder / "ctl\x07name.xlsx").write_bytes(_book(protos, "0100_x0007_0005", "見えない園"))
     r = kx("collect", folder, "--out", tmp_path / "s.xlsx", "--json")
-    assert r.returncode == 1 and "Traceback" not in r.stderr and "Exception ignored" not in r.stderr
+    assert r.returncode in (0, 1) and "Traceback" not in r.stderr and "Exception ignored" not in r.stderr
     book = next(f for f in json.loads(r.stdout)["facilities"] if f["file"] == "ctl\u2407name.xlsx")
-    assert book["number"] == "0100\u24070005"
-    codes = {(f["code"], f["severity"]) for f in book["findings"]}
-    assert ("CONTROL_CHARACTER", "error") in codes and ("FILE_NAME_UNUSUAL", "warning") in codes
+    # the workbook reader cleans the cell at the boundary (kaigo_xl.texts) and says so at the cell
+    assert book["number"] == "01000005"
+    cleaned = [f for f in book["findings"] if f["code"] == "INPUT_NORMALISED" and f["cell"] == "C7"]
+    assert cleaned and cleaned[0]["sheet"] == "施設情報"
+    assert ("FILE_NAME_UNUSUAL", "warning") in {(f["code"], f["severity"]) for f in book["findings"]}
 
 
 def test_formulas_from_facilities_and_file_names_are_written_as_text(folder, tmp_path, protos):

@@ -1,8 +1,10 @@
-"""Builds the corpus of bad, damaged and hostile workbooks (issue 6) into a folder: no opaque binaries are committed.
+"""Builds the corpus of bad, damaged and hostile inputs (issues 6 and 9) into a folder: no opaque binaries are committed.
 
-Every file is made here from code — openpyxl edits of the real template, hand-written zips, a hand-written OLE2
-compound file — so the bytes are deterministic and anyone can read how a case is made. `CASES` says, for each
-file, which exit codes `kaigo-xl check` may give and which words its message must contain.
+Every file is made here from code — openpyxl edits of the real template, hand-written zips and sheet XML, a
+hand-written OLE2 compound file, JSON text, FIFOs and links to devices — so the bytes are deterministic and anyone
+can read how a case is made. `CASES` says, for each input, which exit codes `kaigo-xl check` (and `forms` for a
+workbook, `template --data` for JSON) may give and which words its message must contain. `WRITE_CASES` are folders
+prepared so that a write could go where the user did not mean (links, hard links, leftovers of a killed run).
 
     .venv/bin/python tests/bad_corpus.py OUT_DIR     # build every case and list them
 """
@@ -12,6 +14,8 @@ from __future__ import annotations
 import functools
 import io
 import json
+import os
+import re
 import struct
 import subprocess
 import sys
@@ -273,6 +277,147 @@ def cached_formula(base: bytes, sheet: str, ref: str, formula: str, cached: str)
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# issue 9: declared counts, error values, numbers and text no person meant, JSON, files that are not files
+# ---------------------------------------------------------------------------------------------------------------
+
+MARK = "KX-CORPUS-MARK"
+NEW_ERRORS = ("#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#BUSY!", "#CONNECT!", "#UNKNOWN!", "#GETTING_DATA")
+SST_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+SST_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+_NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+
+
+def cell_xml(data: bytes, sheet: str, ref: str, xml: str) -> bytes:
+    """`data` whose sheet!ref is written as the raw XML `xml` (a whole `<c>` element): whatever Excel or a hostile
+    writer could store there. The cell is first set to a marker with openpyxl, so exactly that element is replaced."""
+    def mark(wb: openpyxl.Workbook) -> None:
+        wb[sheet][ref] = MARK
+
+    marked = edit(data, mark)
+    part = part_of_sheet(marked, sheet)
+    with zipfile.ZipFile(io.BytesIO(marked)) as z:
+        body = z.read(part).decode()
+    pattern = re.compile(rf'<c r="{ref}"[^>]*>(?:(?!</c>).)*{MARK}(?:(?!</c>).)*</c>', re.S)
+    body, n = pattern.subn(lambda _: xml, body, count=1)
+    if n != 1:
+        raise RuntimeError(f"cell {sheet}!{ref} not found")
+    return rezip(marked, replace={part: body.encode()})
+
+
+def number_cell(ref: str, text: str) -> str:
+    return f'<c r="{ref}"><v>{text}</v></c>'
+
+
+def text_cell(ref: str, text: str) -> str:
+    from xml.sax.saxutils import escape
+
+    return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{escape(text)}</t></is></c>'
+
+
+def error_cell(ref: str, code: str, formula: str | None = None) -> str:
+    f = f"<f>{formula}</f>" if formula else ""
+    return f'<c r="{ref}" t="e">{f}<v>{code}</v></c>'
+
+
+def with_cell(sheet: str, ref: str, xml: str) -> Callable[[], bytes]:
+    return lambda: cell_xml(template_bytes(), sheet, ref, xml)
+
+
+def shared_strings(data: bytes, unique_count: str, strings: int = 1) -> bytes:
+    """`data` with a shared-strings part declaring `unique_count` strings (holding `strings`), used by 施設名."""
+    data = cell_xml(data, L.S_FACILITY, "C4", '<c r="C4" t="s"><v>0</v></c>')  # openpyxl first: it drops the part
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        types = z.read("[Content_Types].xml").decode()
+        rels = z.read("xl/_rels/workbook.xml.rels").decode()
+    sst = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst {_NS} count="{strings}" '
+           f'uniqueCount="{unique_count}">' + "".join(f"<si><t>文字列{i}</t></si>" for i in range(strings)) + "</sst>")
+    types = types.replace("</Types>", f'<Override PartName="/xl/sharedStrings.xml" ContentType="{SST_TYPE}"/></Types>')
+    rels = rels.replace("</Relationships>", f'<Relationship Type="{SST_REL}" Target="sharedStrings.xml" '
+                        'Id="rIdKxSst"/></Relationships>')
+    return rezip(data, replace={"[Content_Types].xml": types.encode(), "xl/_rels/workbook.xml.rels": rels.encode()},
+                 add={"xl/sharedStrings.xml": sst.encode()})
+
+
+def sheet_xml_edit(data: bytes, sheet: str, old: str, new: str) -> bytes:
+    """`data` with `old` replaced by `new` (once) in the XML of `sheet`."""
+    part = part_of_sheet(data, sheet)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        body = z.read(part).decode()
+    if old not in body:
+        raise RuntimeError(f"{old!r} not in {part}")
+    return rezip(data, replace={part: body.replace(old, new, 1).encode()})
+
+
+def declared_count_variants(base: bytes) -> dict[str, bytes]:
+    """Every declared count or index python-calamine might allocate from, set absurdly (for the subprocess proof in
+    tests/xlsx/test_declared_counts.py): name → workbook bytes."""
+    part = part_of_sheet(base, L.S_FACILITY)
+    with zipfile.ZipFile(io.BytesIO(base)) as z:
+        sheet, styles = z.read(part).decode(), z.read("xl/styles.xml").decode()
+    dim = re.search(r"<dimension [^>]*>", sheet)
+    sheet_with = {
+        "dimension": sheet.replace(dim.group(0), '<dimension ref="A1:XFD1048576"/>') if dim else sheet,
+        "row_spans": re.sub(r'<row r="1"', '<row r="1" spans="1:4294967295"', sheet, count=1),
+        "cols": re.sub(r"<sheetData", '<cols><col min="1" max="4294967295" width="9"/></cols><sheetData', sheet, count=1)
+        if "<cols>" not in sheet else sheet.replace("<cols>", '<cols><col min="1" max="4294967295" width="9"/>', 1),
+        "merge_count": sheet.replace("</sheetData>", '</sheetData><mergeCells count="4294967295">'
+                                     '<mergeCell ref="B40:C40"/></mergeCells>', 1),
+        "style_index": re.sub(r'<c r="B3" s="\d+"', '<c r="B3" s="4294967295"', sheet, count=1),
+    }
+    out = {name: rezip(base, replace={part: body.encode()}) for name, body in sheet_with.items()}
+    out["styles_count"] = rezip(base, replace={"xl/styles.xml": re.sub(
+        r'(<(?:cellXfs|fonts|fills|borders|numFmts|cellStyleXfs) count=")\d+"', r'\g<1>4294967295"', styles).encode()})
+    with_sst = shared_strings(base, "1", 1)
+    out["sst_index"] = sheet_xml_edit(with_sst, L.S_FACILITY, '<c r="C4" t="s"><v>0</v></c>',
+                                      '<c r="C4" t="s"><v>4294967295</v></c>')
+    out["sst_unique_count"] = shared_strings(base, "4294967295")
+    out["sst_unique_count_max"] = shared_strings(base, "18446744073709551615")
+    return out
+
+
+def json_case(change: Callable[[str], str]) -> Callable[[], bytes]:
+    """The sample facility JSON, as text, changed by `change` (text, so that anything JSON allows can be written)."""
+    return lambda: change(SAMPLE.read_text(encoding="utf-8")).encode("utf-8")
+
+
+def _replace(old: str, new: str) -> Callable[[str], str]:
+    def change(text: str) -> str:
+        if old not in text:
+            raise RuntimeError(f"{old!r} not in the sample")
+        return text.replace(old, new, 1)
+
+    return change
+
+
+def _fifo(path: Path) -> None:
+    os.mkfifo(path)
+
+
+def _device(path: Path) -> None:
+    path.symlink_to("/dev/zero")
+
+
+def _roster_extremes(wb: openpyxl.Workbook) -> None:
+    """Every roster cell at the edge of the bounds: 999,999,999,999,999 hours, 10^-20 weekly hours."""
+    wb[L.S_MONTHLY][L.INPUT_METHOD_CELL] = L.INPUT_METHODS[1]
+    ws = wb[L.S_ROSTER]
+    ws[L.ROSTER_WEEKLY_HOURS_CELL] = 1e-20
+    for i, row in enumerate(L.ROSTER_ROWS):
+        ws[f"{L.ROSTER_COL_JOB}{row}"] = "支援員"
+        ws[f"{L.ROSTER_COL_PATTERN}{row}"] = "ABCD"[i % 4]
+        for col in range(L.ROSTER_FIRST_MONTH_COL, L.ROSTER_FIRST_MONTH_COL + 24):
+            ws.cell(row=row, column=col).value = 999_999_999_999_999 if (col + i) % 2 else 1e-20
+
+
+def _monthly_extremes(wb: openpyxl.Workbook) -> None:
+    ws = wb[L.S_MONTHLY]
+    for i, row in enumerate(L.MONTHLY_ROWS):
+        ws[f"{L.COL_FTE}{row}"] = 999_999_999_999_999 if i % 2 else 1e-20
+        ws[f"{L.COL_TOKUTEI}{row}"] = 99_999_999_999_999.9
+    wb[L.S_EXPENSES]["C6"] = 999_999_999_999_999
+
+
+# ---------------------------------------------------------------------------------------------------------------
 # the cases
 # ---------------------------------------------------------------------------------------------------------------
 
@@ -287,6 +432,13 @@ class Case:
     mentions: tuple[str, ...] = ()  # words the message must contain besides the file name; "A|B": either
     needs_template: bool = False
     about: str = ""
+    forms: frozenset[int] | None = None  # allowed exit codes of `kaigo-xl forms` on a copy (None: not run)
+    template: frozenset[int] | None = None  # for JSON: allowed exit codes of `kaigo-xl template OUT --data`
+    policy: bool = False  # the file is given as `--policy` (with the sample facility as input)
+
+    @property
+    def is_json(self) -> bool:
+        return self.filename.endswith(".json")
 
 
 def _bytes(make: Callable[[], bytes]) -> Callable[[Path], None]:
@@ -426,7 +578,162 @@ CASES: tuple[Case, ...] = (
       _bytes(lambda: cached_formula(template_bytes(), L.S_FACILITY, "C4", EVIL_FORMULA, "x")), frozenset({0, 1}),
       (), True, "施設名が本物の数式（保存された値 x）"),
 )
+F1, F2 = frozenset({1}), frozenset({2})
+M = L.S_MONTHLY
+ISSUE9: tuple[Case, ...] = (
+    # ---- a declared count that would make python-calamine abort the process (exit 134) ----
+    C("sst_unique_count", "sst_unique_count.xlsx", _bytes(lambda: shared_strings(base_bytes(), "4294967295")), F2,
+      ("共有文字列", "4,294,967,295"), about="共有文字列の uniqueCount=4294967295（74KB のファイル）", forms=F2),
+    # ---- error values: each reported as what it is, at its cell ----
+    *(C(f"error_{code.strip('#!').lower()}", f"error_{code.strip('#!').lower()}.xlsx",
+        _bytes(with_cell(M, "C6", error_cell("C6", code))), F1, (f"{M}!C6", code), True,
+        f"4月の職員数にエラー値 {code}", forms=F1) for code in NEW_ERRORS),
+    C("error_div0", "error_div0.xlsx", _bytes(with_cell(M, "C7", error_cell("C7", "#DIV/0!", "1/0"))), F1,
+      (f"{M}!C7", "#DIV/0!"), True, "5月の職員数が数式のエラー #DIV/0!（空欄の月と誤らない）", forms=F1),
+    C("error_in_name", "error_in_name.xlsx", _bytes(with_cell(L.S_FACILITY, "C4", error_cell("C4", "#N/A"))), F1,
+      (f"{L.S_FACILITY}!C4", "#N/A"), True, "施設名にエラー値 #N/A", forms=F1),
+    C("error_in_formula_cell", "error_in_formula_cell.xlsx",
+      _bytes(with_cell(M, "G6", error_cell("G6", "#SPILL!", "C6-D6"))), frozenset({0}), (), True,
+      "読まないセル（数式の結果）の #SPILL!: ブックは壊れていない", forms=frozenset({0})),
+    # ---- numbers no person meant, in a workbook ----
+    C("fte_1e27", "fte_1e27.xlsx", _bytes(with_cell(M, "C6", number_cell("C6", "1E+27"))), F1, (f"{M}!C6", "大きすぎ"),
+      True, "職員数 1E+27", forms=F1),
+    C("fte_overflow", "fte_overflow.xlsx", _bytes(with_cell(M, "C6", number_cell("C6", "1e999"))), F1,
+      (f"{M}!C6", "有限"), True, "職員数 1e999（float にすると inf）", forms=F1),
+    C("fte_digits", "fte_digits.xlsx", _bytes(with_cell(M, "C6", text_cell("C6", "9" * 5000))), F1,
+      (f"{M}!C6",), True, "職員数に 5,000 桁の数字（文字）", forms=F1),
+    C("yen_1e300", "yen_1e300.xlsx", _bytes(with_cell(L.S_EXPENSES, "C6", number_cell("C6", "1E+300"))), F1,
+      (f"{L.S_EXPENSES}!C6", "大きすぎ"), True, "計画額 1E+300", forms=F1),
+    C("number_20_digits", "number_20_digits.xlsx",
+      _bytes(with_cell(L.S_FACILITY, "C7", number_cell("C7", "12345678901234567890"))), F1,
+      (f"{L.S_FACILITY}!C7", "15桁"), True, "施設番号 20桁を数値で入力（Excel は15桁まで）", forms=F1),
+    C("monthly_extremes", "monthly_extremes.xlsx", _bytes(lambda: edit(template_bytes(), _monthly_extremes)), F1,
+      (f"{M}!C7",), True, "月別職員数が上限ぎりぎり（999兆…・10^-20）", forms=F1),
+    C("roster_extremes", "roster_extremes.xlsx", _bytes(lambda: edit(template_bytes(), _roster_extremes)), F1,
+      (f"{L.S_ROSTER}!",), True, "勤務形態一覧の全セルが上限ぎりぎり", forms=F1),
+    # ---- text no person meant, in a workbook ----
+    C("name_control_chars", "name_control_chars.xlsx",
+      _bytes(with_cell(L.S_FACILITY, "C4", text_cell("C4", "さくら_x001B_[31m苑_x0000_"))), frozenset({0, 1}),
+      (f"{L.S_FACILITY}!C4", "制御文字"), True, "施設名にエスケープシーケンスと NUL（_x001B_・_x0000_）",
+      forms=frozenset({0, 1})),
+    C("name_too_long", "name_too_long.xlsx", _bytes(with_cell(L.S_FACILITY, "C4", text_cell("C4", "あ" * 40_000))),
+      frozenset({0, 1}), (f"{L.S_FACILITY}!C4", "32,767"), True, "施設名が 40,000 文字", forms=frozenset({0, 1})),
+    # ---- JSON: numbers, text and keys no person meant ----
+    C("json_fte_huge_exponent", "fte_huge_exponent.json", _bytes(json_case(_replace('"fte": 10.5', '"fte": 1e999999999'))),
+      F1, ("monthly[0].fte", "大きすぎ"), about="JSON の職員数 1e999999999（template --data が止まらなかった）",
+      template=F1),
+    C("json_fte_tiny_exponent", "fte_tiny_exponent.json",
+      _bytes(json_case(_replace('"fte": 10.5', '"fte": 1e-999999999'))), F1, ("monthly[0].fte", "小さすぎ"),
+      about="JSON の職員数 1e-999999999", template=F1),
+    C("json_int_digits", "int_digits.json", _bytes(json_case(_replace('"capacity": 80', '"capacity": ' + "9" * 5000))),
+      F1, ("facility.capacity",), about="JSON の定員に 5,000 桁の整数（Python の 4,300 桁制限）", template=F1),
+    C("json_yen_huge", "yen_huge.json", _bytes(json_case(_replace('"planned_yen": 392500', '"planned_yen": 1e30'))), F1,
+      ("expenses[0].planned_yen", "大きすぎ"), about="JSON の計画額 1e30", template=F1),
+    C("json_nan", "nan.json", _bytes(json_case(_replace('"fte": 10.5', '"fte": NaN'))), F1, ("monthly[0].fte",),
+      about="JSON の NaN", template=F1),
+    C("json_duplicate_key", "duplicate_key.json",
+      _bytes(json_case(_replace('"fiscal_year": 2025', '"fiscal_year": 2025, "fiscal_year": 2026'))), F1,
+      ("fiscal_year", "2回"), about="JSON の同じ項目が2回（後の値が黙って勝っていた）", template=F1),
+    C("json_lone_surrogate", "lone_surrogate.json",
+      _bytes(json_case(_replace('"養護老人ホーム さくら苑"', '"さくら\\ud800苑"'))), F1, ("facility.name", "サロゲート"),
+      about="JSON の施設名に対のないサロゲート", template=F1),
+    C("json_control_chars", "control_chars.json",
+      _bytes(json_case(_replace('"養護老人ホーム さくら苑"', '"さくら\\u001b[31m苑\\u0000"'))), frozenset({0, 1}),
+      ("facility.name", "制御文字"), about="JSON の施設名にエスケープシーケンスと NUL", template=frozenset({0})),
+    C("json_text_too_long", "text_too_long.json",
+      _bytes(json_case(_replace('"養護老人ホーム さくら苑"', '"' + "あ" * 40_000 + '"'))), frozenset({0, 1}),
+      ("facility.name", "32,767"), about="JSON の施設名が 40,000 文字", template=frozenset({0})),
+    # ---- inputs that are not regular files ----
+    C("fifo_workbook", "fifo.xlsx", _fifo, F2, ("名前付きパイプ",), about="名前付きパイプ（FIFO）のブック"),
+    C("fifo_json", "fifo.json", _fifo, F2, ("名前付きパイプ",), about="名前付きパイプ（FIFO）の JSON", template=F2),
+    C("device_json", "zero.json", _device, F2, ("デバイス",), about="/dev/zero へのリンクの JSON（7.5GB 読んでいた）",
+      template=F2),
+    C("device_workbook", "zero.xlsx", _device, F2, ("デバイス",), about="/dev/zero へのリンクのブック"),
+    C("fifo_policy", "fifo.toml", _fifo, F2, ("名前付きパイプ", "設定ファイル"), about="名前付きパイプの設定ファイル",
+      policy=True),
+    C("device_policy", "zero.toml", _device, F2, ("デバイス", "設定ファイル"), about="/dev/zero へのリンクの設定ファイル",
+      policy=True),
+)
+CASES = CASES + ISSUE9
 BY_NAME = {c.name: c for c in CASES}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# writes that could go where the user did not mean (issue 9, section 5): folders prepared around BOOK
+# ---------------------------------------------------------------------------------------------------------------
+
+VICTIM = b"a file elsewhere that no write may touch"
+
+
+@dataclass(frozen=True)
+class WriteCase:
+    """A folder holding BOOK (the sample book) set up so that a careless write would go through a link, break a
+    hard link, or trip over what a killed run left. `code`: the exit code of `kaigo-xl forms BOOK` and of
+    `kaigo-xl template BOOK --force`; `victim`: a file outside the named output that must keep VICTIM."""
+
+    name: str
+    prepare: Callable[[Path], Path | None]  # given BOOK, arranges the folder; returns the victim file (or None)
+    code: int
+    mentions: tuple[str, ...]
+    about: str = ""
+    target: str = ""  # the name the command is given instead of BOOK's own (a link to it)
+
+
+def _victim(folder: Path) -> Path:
+    victim = folder / "elsewhere" / "victim.bin"
+    victim.parent.mkdir(exist_ok=True)
+    victim.write_bytes(VICTIM)
+    return victim
+
+
+def _backup_link(book: Path) -> Path:
+    victim = _victim(book.parent)
+    book.with_name(book.name + ".bak").symlink_to(victim)
+    return victim
+
+
+def _lock_link(book: Path) -> Path:
+    victim = _victim(book.parent)
+    book.with_name(f".~lock.{book.name}.kaigo-xl").symlink_to(victim)
+    return victim
+
+
+def _book_link(book: Path) -> Path:
+    """The command is given `link.xlsx`, a symbolic link to BOOK: BOOK is the victim (never written through)."""
+    book.with_name("link.xlsx").symlink_to(book.name)
+    return book
+
+
+def _hard_link(book: Path) -> Path:
+    other = book.parent / "elsewhere" / "same_file.xlsx"
+    other.parent.mkdir(exist_ok=True)
+    os.link(book, other)
+    return other
+
+
+def _backup_folder(book: Path) -> None:
+    book.with_name(book.name + ".bak").mkdir()
+
+
+def _killed_run_leftovers(book: Path) -> None:
+    """What `kill -9` during a write leaves: a temporary file and the dead writer's lock (this machine)."""
+    import socket
+
+    book.with_name(f".{book.name}.kaigo-xl-abcd1234.tmp").write_bytes(b"half a workbook")
+    proc = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    book.with_name(f".~lock.{book.name}.kaigo-xl").write_text(json.dumps(
+        {"program": "kaigo-xl", "host": socket.gethostname(), "pid": int(proc.stdout)}))
+
+
+WRITE_CASES: tuple[WriteCase, ...] = (
+    WriteCase("backup_is_a_symlink", _backup_link, 4, ("シンボリックリンク", ".bak"), "BOOK.bak が別のファイルへのリンク"),
+    WriteCase("lock_is_a_symlink", _lock_link, 4, ("書き込み中",), "ロックファイルが別のファイルへのリンク"),
+    WriteCase("book_is_a_symlink", _book_link, 4, ("シンボリックリンク", "リンク先"), "指定したブックがリンク",
+              target="link.xlsx"),
+    WriteCase("book_has_a_hard_link", _hard_link, 4, ("ハードリンク",), "ブックに別の名前（ハードリンク）がある"),
+    WriteCase("backup_is_a_folder", _backup_folder, 4, (".bak",), "BOOK.bak がフォルダー"),
+    WriteCase("leftovers_of_a_killed_run", _killed_run_leftovers, 0, (), "kill -9 で残った一時ファイルとロック"),
+)
 
 
 def build(case: Case, folder: Path) -> Path:

@@ -33,6 +33,7 @@ from kaigo_xl.policy import Policy
 from kaigo_xl.report import to_json
 from kaigo_xl.workbook import layout as L
 from kaigo_xl.workbook.reader import SHEETS_TO_READ, read_grids, read_workbook
+from kaigo_xl.workbook.reader.cells import CellError
 from kaigo_xl.workbook.template import build_template
 from kaigo_xl.xlsx.refs import column_letters as col_letter
 from kaigo_xl.xlsx.save import workbook_bytes
@@ -492,10 +493,12 @@ def test_cli_exits_2_on_a_damaged_workbook(tmp_path):
 # ---- property: any cell content gives results or findings, never a crash ------------------------------------
 
 _CELL = st.one_of(
-    st.none(), st.text(max_size=12), st.integers(-10**6, 10**20), st.booleans(),
+    st.none(), st.text(max_size=12), st.integers(-10**6, 10**20), st.booleans(), st.integers(-10**400, 10**400),
+    st.decimals(allow_nan=True), st.text(alphabet=st.characters(max_codepoint=0x3000), min_size=50, max_size=200),
     st.floats(allow_nan=False, allow_infinity=False), st.floats(), st.dates(), st.datetimes(), st.times(),
     st.sampled_from(["１０．５", " 8.5 ", "54,000円", "十", "令和8年4月30日", "あり", "計画書", "実施済", "⑰", "A", "○",
-                     "養護", "軽費", "直接入力", "勤務形態一覧", "-1", "1e400", "NaN"]),
+                     "養護", "軽費", "直接入力", "勤務形態一覧", "-1", "1e400", "NaN", "1e999999999", "9" * 5000,
+                     "\x1b[31m", "\ud800", "あ" * 40_000, CellError("#SPILL!"), CellError("#DIV/0!"), 10**5000]),
 )
 _INPUT_CELLS = sorted(
     {(L.S_FACILITY, f.cell) for f in L.FACILITY_FIELDS}
@@ -549,3 +552,68 @@ def test_the_collect_path_reads_the_same_as_a_full_check(book, roster_book):
         full, shallow = read_workbook(path), read_workbook(path, deep_check=False)
         assert shallow[0] == full[0]
         assert shallow[1] == full[1]
+
+
+# ---- what a person could not have meant (issue 9): error values, numbers and text, each at its cell ------------
+
+
+def read_changed(changes: dict, kind: str = "sample"):
+    return read_grids(with_cells(grids_of(kind), changes), "さくら苑.xlsx")
+
+
+@pytest.mark.parametrize("code", ["#SPILL!", "#CALC!", "#GETTING_DATA", "#DIV/0!", "#N/A"])
+def test_an_error_value_is_reported_as_itself_at_its_cell(code):
+    inp, findings, _ = read_changed({(L.S_MONTHLY, f"{C}6"): CellError(code)})
+    bad = found(findings, "INPUT_INVALID")
+    assert [f.location for f in bad] == [f"{L.S_MONTHLY}!{C}6"] and code in bad[0].message
+
+
+def test_an_error_value_in_a_text_field_is_not_taken_as_the_text():
+    inp, findings, _ = read_changed({(L.S_FACILITY, "C4"): CellError("#N/A")})
+    assert [f.location for f in found(findings, "INPUT_INVALID")] == [f"{L.S_FACILITY}!C4"]
+    assert inp is not None and inp.facility.name == ""
+
+
+@pytest.mark.parametrize("value", [1e27, 1e300, float("inf"), 10**20, "9" * 5000, "1" * 101], ids=repr)
+def test_a_number_beyond_the_bounds_is_an_error_at_its_cell(value):
+    inp, findings, _ = read_changed({(L.S_MONTHLY, f"{C}6"): value})
+    bad = found(findings, "INPUT_INVALID")
+    assert [f.location for f in bad] == [f"{L.S_MONTHLY}!{C}6"] and len(bad[0].message) < 200
+
+
+def test_control_characters_are_removed_with_a_note_at_the_cell():
+    inp, findings, _ = read_changed({(L.S_FACILITY, "C4"): "さくら\x1b[31m苑\x00"})
+    assert inp.facility.name == "さくら[31m苑"
+    assert [(f.code, f.location) for f in findings] == [("INPUT_NORMALISED", f"{L.S_FACILITY}!C4")]
+
+
+def test_a_text_beyond_what_a_cell_holds_is_cut_and_says_so():
+    inp, findings, _ = read_changed({(L.S_INITIATIVES, "D6"): "あ" * 40_000})
+    assert [(f.code, f.location) for f in findings] == [("TEXT_TRUNCATED", f"{L.S_INITIATIVES}!D6")]
+    assert "40,000" in findings[0].message and len(inp.initiatives[0].detail) == 32_767
+
+
+def test_a_twenty_digit_facility_number_typed_as_a_number_is_an_error_not_a_float():
+    inp, findings, _ = read_changed({(L.S_FACILITY, "C7"): 1.2345678901234567e19})
+    bad = found(findings, "INPUT_INVALID")
+    assert [f.location for f in bad] == [f"{L.S_FACILITY}!C7"] and "15桁" in bad[0].message
+
+
+def test_a_fifteen_digit_facility_number_typed_as_a_number_is_read_exactly():
+    inp, findings, _ = read_changed({(L.S_FACILITY, "C7"): 123456789012345.0})
+    assert inp.facility.number == "123456789012345" and not found(findings, "INPUT_INVALID")
+
+
+def test_error_values_in_the_file_are_read_at_their_cells_even_those_calamine_refuses(book):
+    """python-calamine reads #DIV/0! as "" (a blank month) and refuses the whole book on #SPILL!."""
+    import support.bad_corpus as corpus
+
+    data = book.read_bytes()
+    for ref, code in ((f"{C}6", "#SPILL!"), (f"{C}7", "#DIV/0!")):
+        data = corpus.cell_xml(data, L.S_MONTHLY, ref, corpus.error_cell(ref, code))
+    book.write_bytes(data)
+    inp, findings, _ = read_workbook(book)
+    assert [(f.location, code in f.message) for f in found(findings, "INPUT_INVALID")
+            for code in ("#SPILL!", "#DIV/0!") if code in f.message] == [
+        (f"{L.S_MONTHLY}!{C}6", True), (f"{L.S_MONTHLY}!{C}7", True)]
+    assert inp is not None and inp.facility.name == "養護老人ホーム さくら苑"

@@ -113,10 +113,11 @@ def test_a_second_writer_is_refused_while_the_first_writes(book: Path, monkeypat
 
     def meanwhile(fd: int) -> None:
         assert lock_path(book).exists()
-        try:
-            atomic_write_bytes(book, b"second writer")
-        except WriteRefused as exc:
-            second.append(exc)
+        if not second:  # the first fsync (of the data; the folder is synced later)
+            try:
+                atomic_write_bytes(book, b"second writer")
+            except WriteRefused as exc:
+                second.append(exc)
         real_fsync(fd)
 
     monkeypatch.setattr(writer.os, "fsync", meanwhile)
@@ -194,3 +195,183 @@ def test_the_command_exits_4_when_another_writer_holds_the_lock(book: Path) -> N
     assert "書き込み中" in proc.stderr and "Traceback" not in proc.stderr
     assert book.read_bytes() == OLD
     assert leftovers(book.parent, {book.name, lock_path(book).name}) == []
+
+
+# ---- never through a link, never a broken backup, nothing left behind (issue 9) -------------------------------
+
+def test_a_target_that_is_a_symlink_is_refused_and_its_target_left_alone(tmp_path: Path) -> None:
+    real = tmp_path / "real.xlsx"
+    real.write_bytes(OLD)
+    link = tmp_path / "施設.xlsx"
+    link.symlink_to(real)
+    with pytest.raises(WriteRefused, match="シンボリックリンク"):
+        atomic_write_bytes(link, NEW)
+    assert real.read_bytes() == OLD and link.is_symlink()
+    assert leftovers(tmp_path, {real.name, link.name}) == []
+
+
+def test_a_backup_name_that_is_a_symlink_is_never_written_through(book: Path, tmp_path: Path) -> None:
+    victim = tmp_path / "victim.txt"
+    victim.write_bytes(b"precious")
+    backup_path(book).symlink_to(victim)
+    with pytest.raises(WriteRefused, match="バックアップ"):
+        atomic_write_bytes(book, NEW)
+    assert victim.read_bytes() == b"precious" and book.read_bytes() == OLD
+    assert leftovers(tmp_path, {book.name, backup_path(book).name, victim.name}) == []
+
+
+def test_a_lock_name_that_is_a_symlink_is_never_written_through(book: Path, tmp_path: Path) -> None:
+    victim = tmp_path / "victim.txt"
+    victim.write_bytes(b"precious")
+    lock_path(book).symlink_to(victim)
+    with pytest.raises(WriteRefused, match="書き込み中"):
+        atomic_write_bytes(book, NEW)
+    assert victim.read_bytes() == b"precious" and book.read_bytes() == OLD and lock_path(book).is_symlink()
+
+
+def test_a_lock_that_is_a_fifo_does_not_hang_the_writer(book: Path) -> None:
+    os.mkfifo(lock_path(book))
+    with pytest.raises(WriteRefused, match="書き込み中"):
+        atomic_write_bytes(book, NEW)  # reading the FIFO would block forever
+    assert book.read_bytes() == OLD
+
+
+def test_a_file_with_another_name_is_not_replaced(book: Path, tmp_path: Path) -> None:
+    """Replacing one name of a hard-linked file would leave the other name with the old contents: refused."""
+    other = tmp_path / "copy_elsewhere.xlsx"
+    os.link(book, other)
+    with pytest.raises(WriteRefused, match="ハードリンク"):
+        atomic_write_bytes(book, NEW)
+    assert book.read_bytes() == OLD == other.read_bytes()
+
+
+def test_the_backup_is_the_replaced_file_itself_not_a_copy(book: Path) -> None:
+    before = book.stat()
+    atomic_write_bytes(book, NEW)
+    assert os.path.samestat(before, backup_path(book).stat())  # a hard link: nothing copied, nothing cut short
+    atomic_write_bytes(book, b"third")  # the backup sharing the old file is ours: no "other name"
+    assert backup_path(book).read_bytes() == NEW
+
+
+def test_a_backup_left_sharing_the_file_by_a_killed_run_does_not_block_the_next(book: Path) -> None:
+    os.link(book, backup_path(book))  # killed between making the backup and replacing the file
+    atomic_write_bytes(book, NEW)
+    assert book.read_bytes() == NEW and backup_path(book).read_bytes() == OLD
+
+
+def test_a_full_disk_while_copying_the_backup_keeps_the_previous_backup(book: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where hard links fail (FAT, some shares) the backup is copied into a temporary file first."""
+    backup_path(book).write_bytes(b"the good previous backup")
+    real_fsync, calls = os.fsync, []
+
+    def no_links(src, dst) -> None:
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    def full_second_time(fd: int) -> None:
+        calls.append(fd)
+        if len(calls) == 2:  # the first is the new data, the second the backup copy
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_fsync(fd)
+
+    monkeypatch.setattr(writer.os, "link", no_links)
+    monkeypatch.setattr(writer.os, "fsync", full_second_time)
+    with pytest.raises(WriteRefused, match="ディスクの空きがありません"):
+        atomic_write_bytes(book, NEW)
+    assert book.read_bytes() == OLD and backup_path(book).read_bytes() == b"the good previous backup"
+    assert leftovers(book.parent, {book.name, backup_path(book).name}) == []
+
+
+def test_a_kill_during_the_backup_copy_keeps_the_previous_backup_and_the_next_run_cleans_up(book: Path) -> None:
+    backup_path(book).write_bytes(b"the good previous backup")
+    script = textwrap.dedent(f"""
+        import os, signal
+        from pathlib import Path
+        from kaigo_xl.xlsx import safefile as writer
+        def no_links(src, dst):
+            raise OSError(1, "no hard links here")
+        real = writer._write_all
+        calls = []
+        def killed_midway(fd, data):
+            calls.append(fd)
+            if len(calls) == 2:  # the backup copy: half of it, then kill -9
+                os.write(fd, data[: len(data) // 2])
+                os.kill(os.getpid(), signal.SIGKILL)
+            real(fd, data)
+        writer.os.link = no_links
+        writer._write_all = killed_midway
+        writer.atomic_write_bytes(Path({str(book)!r}), b"new contents")
+    """)
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == -9, proc.stderr
+    assert book.read_bytes() == OLD and backup_path(book).read_bytes() == b"the good previous backup"
+    left = leftovers(book.parent, {book.name, backup_path(book).name})
+    assert lock_path(book).name in left and any(writer.TEMP_MARK in name for name in left)
+
+    atomic_write_bytes(book, NEW)  # the dead writer's lock and temporary files are its own: removed
+    assert book.read_bytes() == NEW and backup_path(book).read_bytes() == OLD
+    assert leftovers(book.parent, {book.name, backup_path(book).name}) == []
+
+
+def test_only_our_own_temporary_files_are_cleaned(book: Path) -> None:
+    ours = book.with_name(f".{book.name}{writer.TEMP_MARK}abc_1234.tmp")
+    theirs = [book.with_name(f".{book.name}.tmp"), book.with_name(f".{book.name}{writer.TEMP_MARK}notours.tmp"),
+              book.with_name(f".other.xlsx{writer.TEMP_MARK}abc_1234.tmp")]
+    for p in (ours, *theirs):
+        p.write_bytes(b"x")
+    atomic_write_bytes(book, NEW)
+    assert not ours.exists() and all(p.exists() for p in theirs)
+
+
+def _lock_of(book: Path, host: str, pid: int, age_seconds: float) -> None:
+    import json
+    import time
+
+    lock = lock_path(book)
+    lock.write_text(json.dumps({"program": "kaigo-xl", "host": host, "pid": pid}))
+    then = time.time() - age_seconds
+    os.utime(lock, (then, then))
+
+
+def _dead_pid() -> int:
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+def test_a_lock_of_a_dead_process_on_this_machine_is_removed(book: Path) -> None:
+    import socket
+
+    _lock_of(book, socket.gethostname(), _dead_pid(), 5)
+    atomic_write_bytes(book, NEW)
+    assert book.read_bytes() == NEW and not lock_path(book).exists()
+
+
+def test_a_lock_of_another_machine_is_respected_whatever_its_pid(book: Path) -> None:
+    """On a shared folder the PID belongs to another machine's processes: it proves nothing here."""
+    _lock_of(book, "another-pc", _dead_pid(), 600)
+    with pytest.raises(WriteRefused, match="another-pc"):
+        atomic_write_bytes(book, NEW)
+    assert book.read_bytes() == OLD
+
+
+def test_a_lock_of_another_machine_older_than_a_day_is_left_over(book: Path) -> None:
+    _lock_of(book, "another-pc", 1234, writer.STALE_REMOTE_LOCK_SECONDS + 60)
+    atomic_write_bytes(book, NEW)
+    assert book.read_bytes() == NEW
+
+
+def test_a_lock_written_by_this_machine_names_it(book: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+    import socket
+
+    seen = {}
+    real_fsync = os.fsync
+
+    def look(fd: int) -> None:
+        seen.update(json.loads(lock_path(book).read_text()))
+        real_fsync(fd)
+
+    monkeypatch.setattr(writer.os, "fsync", look)
+    atomic_write_bytes(book, NEW)
+    assert seen["host"] == socket.gethostname() and seen["pid"] == os.getpid()

@@ -13,6 +13,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from kaigo_xl.policy import Policy
 from kaigo_xl.workbook.forms.spec import FORMS, FTE, STYLES, Box, FormSpec, Style
 from kaigo_xl.workbook.forms.values import row_heights
+from kaigo_xl.xlsx.save import put_value
 
 _THIN = Side(style="thin", color="000000")
 _BORDERS = {"": Border(), "box": Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN),
@@ -67,7 +68,7 @@ def render_form_sheet(ws: Worksheet, spec: FormSpec, values: Mapping[str, object
         elif values is None:
             anchor.value = box.formula
         else:
-            anchor.value = _cell_value(box, values.get(box.anchor))
+            put_value(anchor, _cell_value(box, values.get(box.anchor)))  # a facility's text never becomes a formula
     _page_setup(ws, spec)
 
 

@@ -3,6 +3,10 @@
 Every refusal becomes a finding at `sheet!cell` (INPUT_INVALID), every reading of something unusual a note
 (INPUT_NORMALISED). The template's formulas read numbers typed as text by the same rules
 (kaigo_xl.workbook.template.formulas), so the sheet and the command agree.
+
+This is the workbook's boundary: an error value (#DIV/0!, #SPILL! …) is reported as what it is; numbers are held to
+kaigo_xl.numbers' bounds (1E+300, a 5,000-digit text); text is cleaned by kaigo_xl.texts (control characters,
+Excel's 32,767 characters), each with a finding at its cell.
 """
 
 from __future__ import annotations
@@ -15,12 +19,51 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from kaigo_xl.findings import Finding, finding
-from kaigo_xl.numbers import decimal_from_double
+from kaigo_xl.numbers import EXCEL_DIGITS, MAX_NUMBER_CHARS, bound_problem, decimal_from_double
+from kaigo_xl.numbers import shown as quoted
+from kaigo_xl.texts import clean_text, cleaning_notes, printable
 from kaigo_xl.workbook import layout as L
 from kaigo_xl.xlsx.refs import split_ref
 
 Grid = Sequence[Sequence[object]]
 BAD = object()  # a cell that could not be read (a finding has been recorded)
+
+# What each error value means, for the message (Excel's own wording, shortened).
+ERROR_MEANINGS = {
+    "#DIV/0!": "0 で割っています", "#N/A": "値が見つかりません", "#NAME?": "関数名や名前の誤りです",
+    "#NULL!": "範囲の指定が正しくありません", "#NUM!": "数値が大きすぎるか計算できません",
+    "#REF!": "参照先のセルが削除されています", "#VALUE!": "値の種類が正しくありません",
+    "#SPILL!": "スピル範囲に別の値があります", "#CALC!": "計算できない値です。空の配列など",
+    "#FIELD!": "データ型のフィールドがありません", "#BLOCKED!": "機能がブロックされています",
+    "#BUSY!": "計算の途中です", "#CONNECT!": "接続できません", "#UNKNOWN!": "この Excel が知らないデータ型です",
+    "#GETTING_DATA": "データを取得中です", "#PYTHON!": "Python の計算でエラーが起きました",
+    "#EXTERNAL!": "外部の計算でエラーが起きました",
+}
+
+
+class CellError:
+    """An error value stored in a cell (`t="e"`), as the workbook file holds it: #DIV/0!, #SPILL!, …"""
+
+    __slots__ = ("code",)
+
+    def __init__(self, code: str) -> None:
+        self.code = printable(code.strip(), 40)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, CellError) and other.code == self.code
+
+    def __hash__(self) -> int:
+        return hash(self.code)
+
+    def __repr__(self) -> str:
+        return f"CellError({self.code!r})"
+
+    def __str__(self) -> str:
+        return self.code
+
+    def message(self, label: str) -> str:
+        meaning = ERROR_MEANINGS.get(self.code.upper(), "Excel のエラー値です")
+        return (f"{label}にエラー値「{self.code}」が入っています（{meaning}）。数式を直すか、値を入力し直してください。")
 
 
 def is_blank(value: object) -> bool:
@@ -75,6 +118,19 @@ class CellReader:
     def __init__(self) -> None:
         self.findings: list[Finding] = []
         self.where: dict[str, str] = {}
+        self._cleaned: set[str] = set()  # cells whose cleaning was reported (each once)
+
+    def value(self, sh: SheetValues, ref: str) -> object:
+        """The cell's value with its text cleaned (kaigo_xl.texts), saying once per cell what cleaning did."""
+        v = sh.value(ref)
+        if not isinstance(v, str):
+            return v
+        cleaned = clean_text(v)
+        loc = sh.where(ref)
+        if cleaned.changed and loc not in self._cleaned:
+            self._cleaned.add(loc)
+            self.findings += [finding(code, message, loc) for code, message in cleaning_notes(cleaned)]
+        return cleaned.text
 
     # -- findings --
     def invalid(self, loc: str, message: str) -> object:
@@ -93,25 +149,29 @@ class CellReader:
         `text_ok=False` where the template's formulas cannot read numbers typed as text (the roster's hour cells):
         accepting them here would make Python and Excel disagree, so they are input errors on both sides.
         """
-        v, loc = sh.value(ref), sh.where(ref)
+        v, loc = self.value(sh, ref), sh.where(ref)
         if is_blank(v):
             return None
+        if isinstance(v, CellError):
+            return self.invalid(loc, v.message(label))
         if isinstance(v, bool):
             return self.invalid(loc, f"{label}に「{'TRUE' if v else 'FALSE'}」が入っています。数値を入力してください。")
-        if isinstance(v, int):
-            return Decimal(v)
-        if isinstance(v, float):
-            if not math.isfinite(v):
-                return self.invalid(loc, f"{label}が数値として読めません。")
-            return decimal_from_double(v)
+        if isinstance(v, int | float):
+            problem = bound_problem(v)
+            if problem is not None:
+                return self.invalid(loc, f"{label}「{quoted(v)}」は{problem}。")
+            return Decimal(v) if isinstance(v, int) else decimal_from_double(v)
         if isinstance(v, str) and not text_ok:
-            return self.invalid(loc, f"{label}「{v.strip()}」が文字として入力されています。半角の数値で入力し直してください"
+            return self.invalid(loc, f"{label}「{quoted(v.strip())}」が文字として入力されています。半角の数値で入力し直してください"
                                 "（文字の時間は Excel の計算に使われません）。")
         if isinstance(v, str):
-            text = number_text(v, kind)
+            text = number_text(v, kind) if len(v) <= MAX_NUMBER_CHARS else None
             if text is None:
                 hint = {"yen": "円単位の整数（例: 54000）", "hours": "時間数（例: 160.5）"}.get(kind, "半角の数値（例: 10.5）")
-                return self.invalid(loc, f"{label}「{v.strip()}」は数値として読めません。{hint}を入力してください。")
+                return self.invalid(loc, f"{label}「{quoted(v.strip())}」は数値として読めません。{hint}を入力してください。")
+            problem = bound_problem(text)
+            if problem is not None:
+                return self.invalid(loc, f"{label}「{quoted(v.strip())}」は{problem}。")
             d = Decimal(text)
             if text != v:
                 self.normalised(loc, v, d)
@@ -130,12 +190,27 @@ class CellReader:
             return self.invalid(sh.where(ref), f"{label}「{d}」に小数があります。{what}で入力してください。")
         return int(d)
 
-    def text(self, sh: SheetValues, ref: str) -> str:
-        v = sh.value(ref)
+    def text(self, sh: SheetValues, ref: str, label: str = "セル") -> str:
+        """The cell as text ("" when blank or an error value, which is reported). A number shows as typed; one with
+        more than 15 digits is reported, as Excel kept only 15 of them (a 20-digit 施設番号 typed as a number)."""
+        v = self.value(sh, ref)
         if is_blank(v):
             return ""
+        if isinstance(v, CellError):
+            self.invalid(sh.where(ref), v.message(label))
+            return ""
+        if isinstance(v, int) and not isinstance(v, bool) and bound_problem(v) is not None:
+            self.invalid(sh.where(ref), f"{label}「{quoted(v)}」は{bound_problem(v)}。")  # (str() fails beyond 4,300 digits)
+            return ""
         if isinstance(v, float):
-            return format(decimal_from_double(v), "f") if math.isfinite(v) else str(v)
+            if not math.isfinite(v):
+                return str(v)
+            d = decimal_from_double(v)
+            if d.adjusted() >= EXCEL_DIGITS:
+                self.invalid(sh.where(ref), f"{label}が {EXCEL_DIGITS + 1}桁以上の数値として入力されています。Excel の数値は"
+                             f"{EXCEL_DIGITS}桁までしか保たれないため、{EXCEL_DIGITS + 1}桁目以降が正しくありません。"
+                             "セルの表示形式を「文字列」にしてから入力し直してください。")
+            return format(d, "f")
         if isinstance(v, dt.datetime):
             return v.date().isoformat() if v.time() == dt.time() else v.isoformat(sep=" ")
         if isinstance(v, dt.date):
@@ -146,10 +221,12 @@ class CellReader:
                shown: Sequence[str] = ()) -> object:
         """One of `choices` (text, or a usual variant of it → model value); None when blank. `shown`: the
         drop-down's entries, named in the message."""
-        v, loc = sh.value(ref), sh.where(ref)
+        v, loc = self.value(sh, ref), sh.where(ref)
         if is_blank(v):
             return None
-        raw = self.text(sh, ref)
+        if isinstance(v, CellError):
+            return self.invalid(loc, v.message(label))
+        raw = self.text(sh, ref, label)
         key = unicodedata.normalize("NFKC", raw).replace(" ", "").upper()
         for text, value in choices.items():
             if raw == text:
@@ -158,26 +235,29 @@ class CellReader:
                 self.normalised(loc, raw, text)
                 return value
         listed = "・".join(shown or choices)
-        return self.invalid(loc, f"{label}「{raw}」は選択肢にありません。{listed} から選んでください。")
+        return self.invalid(loc, f"{label}「{printable(raw, 40)}」は選択肢にありません。{listed} から選んでください。")
 
     def date(self, sh: SheetValues, ref: str, label: str) -> str | None | object:
         """A date cell, an Excel serial number, or text such as 2026-04-30 / 2026年4月30日 / 令和8年4月30日 → ISO."""
-        v, loc = sh.value(ref), sh.where(ref)
+        v, loc = self.value(sh, ref), sh.where(ref)
         if is_blank(v):
             return None
+        if isinstance(v, CellError):
+            return self.invalid(loc, v.message(label))
         if isinstance(v, dt.datetime):
             return v.date().isoformat()
         if isinstance(v, dt.date):
             return v.isoformat()
-        if isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) and 36526 <= v < 73051:
+        if isinstance(v, int | float) and not isinstance(v, bool) and 36526 <= v < 73051:  # (NaN, inf, 10**400: no)
             day = dt.date(1899, 12, 30) + dt.timedelta(days=int(v))  # an Excel serial (2000-01-01 … 2099-12-31)
             self.normalised(loc, format(v, "g"), day.isoformat())
             return day.isoformat()
-        if isinstance(v, str):
+        if isinstance(v, str) and len(v) <= MAX_NUMBER_CHARS:
             typed = parse_date_text(v)
             if typed is not None:
                 return typed.isoformat()
-        return self.invalid(loc, f"{label}「{v}」は日付として読めません。2026/4/30 または 令和8年4月30日 の形で入力してください。")
+        shown_v = printable(v, 40) if isinstance(v, str) else quoted(v)
+        return self.invalid(loc, f"{label}「{shown_v}」は日付として読めません。2026/4/30 または 令和8年4月30日 の形で入力してください。")
 
 
 ERA_START = {"令和": 2018, "R": 2018, "平成": 1988, "H": 1988}

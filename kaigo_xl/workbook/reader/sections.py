@@ -60,7 +60,7 @@ def _facility_value(r: CellReader, sh: SheetValues, f: L.Field) -> object:
         if isinstance(value, int) and value < 0 and f.key in ("facility.capacity", "received_yen"):
             value = r.invalid(sh.where(f.cell), f"{f.label}「{value}」が負の値です。")
         return value
-    return r.text(sh, f.cell)
+    return r.text(sh, f.cell, f.label)
 
 
 def _yes_no(r: CellReader, sh: SheetValues, f: L.Field) -> object:

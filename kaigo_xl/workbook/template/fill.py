@@ -16,6 +16,7 @@ from kaigo_xl.errors import CapacityExceeded
 from kaigo_xl.models import FISCAL_MONTHS, FacilityInput
 from kaigo_xl.numbers import exact_cell_value
 from kaigo_xl.workbook import layout
+from kaigo_xl.xlsx.save import put_value
 
 _PHASE_LABEL = {v: k for k, v in layout.PHASE_VALUES.items()}  # plan → 計画書
 
@@ -68,7 +69,7 @@ def fill_inputs(wb: Workbook, inp: FacilityInput) -> None:
     for key, value in facility_cell_values(inp).items():
         if key == "addressee" and not value:
             continue  # keep the policy's default addressee
-        ws[layout.FIELD_BY_KEY[key].cell].value = value if value != "" else None
+        put_value(ws[layout.FIELD_BY_KEY[key].cell], value if value != "" else None)  # text stays text
 
     _fill_monthly(wb, inp)
     _fill_roster(wb, inp)
@@ -98,8 +99,8 @@ def _fill_roster(wb: Workbook, inp: FacilityInput) -> None:
         return
     ws[layout.ROSTER_WEEKLY_HOURS_CELL].value = exact_cell_value(inp.roster.weekly_fulltime_hours)
     for r, s in zip(layout.ROSTER_ROWS, inp.roster.staff):
-        ws[f"{layout.ROSTER_COL_NAME}{r}"].value = s.name or None
-        ws[f"{layout.ROSTER_COL_JOB}{r}"].value = s.job
+        put_value(ws[f"{layout.ROSTER_COL_NAME}{r}"], s.name or None)
+        put_value(ws[f"{layout.ROSTER_COL_JOB}{r}"], s.job)
         ws[f"{layout.ROSTER_COL_PATTERN}{r}"].value = s.pattern.value
         ws[f"{layout.ROSTER_COL_SHORT}{r}"].value = layout.ROSTER_SHORT_MARK if s.short_time else None
         for month in FISCAL_MONTHS:
@@ -119,11 +120,11 @@ def _fill_initiatives(wb: Workbook, inp: FacilityInput, extra) -> None:
             placed.add(ini.code)
             r = layout.INITIATIVE_FIXED_ROWS[ini.code]
             ws[f"{layout.INI_COL_STATUS}{r}"].value = ini.status.value
-            ws[f"{layout.INI_COL_DETAIL}{r}"].value = ini.detail or None
+            put_value(ws[f"{layout.INI_COL_DETAIL}{r}"], ini.detail or None)
     for r, ini in zip(layout.INITIATIVE_EXTRA_ROWS, extra):
-        ws[f"{layout.INI_COL_CODE}{r}"].value = ini.code
+        put_value(ws[f"{layout.INI_COL_CODE}{r}"], ini.code)
         ws[f"{layout.INI_COL_STATUS}{r}"].value = ini.status.value
-        ws[f"{layout.INI_COL_DETAIL}{r}"].value = ini.detail or None
+        put_value(ws[f"{layout.INI_COL_DETAIL}{r}"], ini.detail or None)
 
 
 def _fill_expenses(wb: Workbook, inp: FacilityInput) -> None:
@@ -133,4 +134,4 @@ def _fill_expenses(wb: Workbook, inp: FacilityInput) -> None:
         _clear(ws, [f"{c}{r}" for c in cols])
     for r, e in zip(layout.EXPENSE_ROWS, inp.expenses):
         for c, v in zip(cols, (e.category, e.description or None, e.planned_yen, e.actual_yen)):
-            ws[f"{c}{r}"].value = v
+            put_value(ws[f"{c}{r}"], v)
