@@ -91,6 +91,9 @@ def _lazy(module: str, name: str) -> Handler:
     return run
 
 
+Add = Callable[[str, Handler, str], argparse.ArgumentParser]
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = JapaneseParser(
         prog="kaigo-xl",
@@ -105,6 +108,13 @@ def build_parser() -> argparse.ArgumentParser:
         sp.set_defaults(func=func)
         return sp
 
+    for commands in (_facility_commands, _workbook_commands, _batch_commands, _serve_command):
+        commands(add)
+    return p
+
+
+def _facility_commands(add: Add) -> None:
+    """calc, check, schema, demo: one facility's input."""
     for name, func, help in (
         ("calc", _lazy("facility", "cmd_calc"), "加算総額・月平均・支払予定を計算する"),
         ("check", _lazy("facility", "cmd_check"), "入力と加算要件をチェックする"),
@@ -117,6 +127,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp = add("demo", _lazy("demo", "cmd_demo"), "同梱のサンプル施設で一連の処理を実行する")
     sp.add_argument("--out", type=Path, default=Path("out/demo"), help="出力先フォルダー（既定: out/demo）")
 
+
+def _workbook_commands(add: Add) -> None:
+    """template, build-workbooks, forms: the facility's workbook."""
     sp = add("template", _lazy("template", "cmd_template"), "入力用の Excel ブック（様式）を作る")
     sp.add_argument("out", type=Path, metavar="OUT.xlsx", help="作るブックのファイル名（.xlsx）")
     sp.add_argument("--type", dest="facility_type", choices=["養護", "軽費"], default="養護", help="施設の種別")
@@ -135,6 +148,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--pdf", type=Path, metavar="DIR", help="計画書・実績報告書の PDF を DIR に出力する")
     sp.add_argument("--policy", type=Path, help="市区町村の設定ファイル（TOML）")
 
+
+def _batch_commands(add: Add) -> None:
+    """distribute, collect: the municipality's round."""
     sp = add("distribute", _lazy("batch", "cmd_distribute"), "施設一覧から施設ごとのブックを作って配布用に出力する")
     sp.add_argument("facilities", type=Path, metavar="FACILITIES.(csv|xlsx)",
                     help="施設一覧（見出し: 施設番号・施設名・種別・市区町村 ほか）")
@@ -158,6 +174,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--json", action="store_true", help="結果を JSON で出力する（進捗表示なし）")
     sp.add_argument("--policy", type=Path, help="市区町村の設定ファイル（TOML）")
 
+
+def _serve_command(add: Add) -> None:
+    """serve: the Excel add-in server."""
     sp = add("serve", _lazy("serve", "cmd_serve"), "Excel アドイン用のサーバー（xlwings Server）を起動する")
     sp.add_argument("--host", default="127.0.0.1", help="待ち受けるアドレス（既定: 127.0.0.1 = このパソコンだけ）")
     sp.add_argument("--port", type=int, default=8000, help="待ち受けるポート（既定: 8000）")
@@ -165,4 +184,3 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--ssl-certfile", type=Path, help="HTTPS の証明書ファイル")
     sp.add_argument("--allow-unauthenticated", action="store_true",
                     help="認証なしで他のパソコンからの接続を受け付ける（認証付きプロキシの後ろなど）")
-    return p

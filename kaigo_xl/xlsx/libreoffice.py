@@ -154,32 +154,10 @@ def _run_soffice(
     soffice = find_soffice()
     if soffice is None:
         raise LibreOfficeMissing()
-
-    profile = work / "profile"
-    (profile / "user").mkdir(parents=True, exist_ok=True)
-    (profile / "user" / "registrymodifications.xcu").write_text(_REGISTRY_XCU, encoding="utf-8")
-    home = work / "home"
-    home.mkdir(exist_ok=True)
-
-    cmd = [
-        soffice,
-        f"-env:UserInstallation={profile.as_uri()}",
-        "--headless",
-        "--invisible",
-        "--norestore",
-        "--nolockcheck",
-        "--nodefault",
-        "--nofirststartwizard",
-        "--convert-to",
-        convert_to,
-        "--outdir",
-        str(out_dir),
-        *[str(p) for p in inputs],
-    ]
-    env = dict(os.environ)
-    env["HOME"] = str(home)
-    env["TMPDIR"] = str(work)
-
+    profile, env = _private_profile(work)
+    cmd = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--invisible", "--norestore",
+           "--nolockcheck", "--nodefault", "--nofirststartwizard", "--convert-to", convert_to,
+           "--outdir", str(out_dir), *[str(p) for p in inputs]]
     proc = subprocess.Popen(
         cmd,
         stdin=subprocess.DEVNULL,
@@ -203,6 +181,19 @@ def _run_soffice(
         if proc.returncode is not None:
             _kill_group(proc)
     return out.decode("utf-8", "replace") if out else ""
+
+
+def _private_profile(work: Path) -> tuple[Path, dict[str, str]]:
+    """A throw-away user profile (recalculate on load) and HOME/TMPDIR inside `work`: two runs never share one."""
+    profile = work / "profile"
+    (profile / "user").mkdir(parents=True, exist_ok=True)
+    (profile / "user" / "registrymodifications.xcu").write_text(_REGISTRY_XCU, encoding="utf-8")
+    home = work / "home"
+    home.mkdir(exist_ok=True)
+    env = dict(os.environ)
+    env["HOME"] = str(home)
+    env["TMPDIR"] = str(work)
+    return profile, env
 
 
 def _kill_group(proc: subprocess.Popen) -> None:
