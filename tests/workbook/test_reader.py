@@ -41,9 +41,11 @@ from kaigo_xl.xlsx.save import workbook_bytes
 
 
 def roster_sample(sample: dict) -> dict:
-    """The sample facility with hours in 勤務形態一覧 instead of monthly FTEs."""
+    """The sample facility's results report, the 実績 from hours in 勤務形態一覧 (the 見込み stay as planned)."""
     sample = copy.deepcopy(sample)
-    sample["monthly"] = []
+    sample.update(phase="report", monthly_actual=[], received_yen=472_500)
+    for line in sample["expenses"]:
+        line["actual_yen"] = line["planned_yen"]
     full = {m: 160 for m in FISCAL_MONTHS}
     sample["roster"] = {"weekly_fulltime_hours": 40, "staff": [
         {"name": "山田", "job": "支援員", "pattern": "A", "sochi_hours": full},
@@ -404,12 +406,13 @@ def test_expense_findings_point_at_the_row_they_came_from(book):
 # ---- 勤務形態一覧 -------------------------------------------------------------------------------------------------
 
 
-def test_roster_hours_become_the_monthly_ftes(roster_book, sample):
+def test_roster_hours_become_the_actual_monthly_ftes(roster_book, sample):
     data = roster_sample(sample)
     from_book = read_and_evaluate(roster_book)
     from_json = evaluate(parse_payload(data)[0])
     assert from_book.annual_yen == from_json.annual_yen is not None
     assert [r.fte for r in from_book.monthly] == [r.fte for r in from_json.monthly]
+    assert from_book.actual.source == "roster" and from_book.plan.result.annual_yen == 472_500
     assert [f.location for f in found(from_book, "ROSTER_JOB_NOT_COUNTED")] == ["勤務形態一覧!C14"]  # 鈴木 (調理員), third roster row, job column
 
 

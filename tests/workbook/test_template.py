@@ -97,19 +97,22 @@ def test_every_sheet_is_protected_without_a_password(wb):
         assert not ws.protection.password, ws.title
 
 
-def test_target_fte_is_a_formula_choosing_roster_or_direct_entry(wb):
-    f = wb[layout.S_MONTHLY]["G6"].value
-    assert f.startswith(f'=IF(${layout.EFFECTIVE_METHOD_CELL[0]}${layout.EFFECTIVE_METHOD_CELL[1:]}="勤務形態一覧",'
-                        "ROUND(E6-F6,10)") and "ROUND(N6-N(R6),10)" in f  # N6, R6: C6, D6 read as the reader does
+def test_the_plan_target_is_the_expected_figures_and_the_actual_target_direct_entry_or_roster(wb):
+    ws = wb[layout.S_MONTHLY]
+    assert ws["G6"].value == '=IF(L6="","",ROUND(L6-M6,10))'  # L, M: C6, D6 as the reader reads them
+    assert ws["H6"].value == '=IF(N6="","",ROUND(N6-O6,10))'
+    assert ws["N6"].value.startswith("=IF(('月別職員数'!$L$3=\"勤務形態一覧\"),I6,")  # the roster, or E6 typed
+    assert "AC6" in ws["N6"].value  # E6 read as the reader does
 
 
 def test_number_cells_feeding_money_are_read_through_the_typed_text_helpers(wb):
     monthly, calc = wb[layout.S_MONTHLY], wb[layout.S_CALC]
-    assert monthly["N6"].value.startswith("=IF(ISNUMBER(C6),C6,")  # 職員数 as typed, or its text read as a number
-    assert 'ASC(SUBSTITUTE(D6&""' in monthly["O6"].value
+    assert monthly["U6"].value.startswith("=IF(ISNUMBER(C6),C6,")  # 職員数 as typed, or its text read as a number
+    assert 'ASC(SUBSTITUTE(D6&""' in monthly["V6"].value
+    assert monthly["AC6"].value.startswith("=IF(ISNUMBER(E6),E6,")  # the 実績 too
     assert "'施設情報'!$I$20" in calc[layout.CALC_CELLS["received"]].value
     assert "'経費'!$O$" in calc[layout.CALC_CELLS["actual_total"]].value
-    assert all(monthly.column_dimensions[c].hidden for c in "KLMNOPQR")
+    assert all(monthly.column_dimensions[c].hidden for c in ("L", "Q", "R", "Y", "AG", "AJ"))
 
 
 def test_annual_total_rounds_float_noise_before_rounding_down(wb):
@@ -127,7 +130,7 @@ _PORTABLE = {"IF", "AND", "OR", "NOT", "SUM", "SUMPRODUCT", "SUMIFS", "COUNT", "
              "ROUND", "ROUNDDOWN", "ROUNDUP", "MAX", "MIN", "MOD", "N", "ISNUMBER", "IFERROR", "TRIM", "DATE",
              "YEAR", "MONTH", "DAY", "EOMONTH", "WORKDAY", "VLOOKUP", "TEXT", "COLUMN", "LEFT", "ABS", "INDEX",
              "MATCH", "SUMIF", "MID", "RIGHT", "LEN", "CHAR", "REPT", "ISBLANK", "ISTEXT", "VALUE", "ROW",
-              "ASC", "CLEAN", "FIND", "ISERROR", "SUBSTITUTE"}
+              "ASC", "CLEAN", "FIND", "ISERROR", "SUBSTITUTE", "UPPER", "EXACT", "ISLOGICAL", "ADDRESS", "HYPERLINK"}
 
 
 def test_formulas_use_only_functions_excel_2016_and_libreoffice_share(wb):
@@ -178,7 +181,7 @@ def test_input_method_is_a_drop_down_defaulting_to_direct_entry(wb):
 
 
 def test_monthly_inputs_accept_only_non_negative_numbers(wb):
-    dv = _validations(wb[layout.S_MONTHLY])["C6:D17"]
+    dv = _validations(wb[layout.S_MONTHLY])["C6:F17"]
     assert (dv.type, dv.formula1) == ("decimal", "0") and "常勤換算数" in dv.error
 
 
@@ -222,7 +225,7 @@ def test_calc_sheet_has_a_chart_of_the_monthly_target(wb):
 
 def test_check_rows_carry_engine_finding_codes(wb):
     ws = wb[layout.S_CHECKS]
-    codes = {ws[f"F{r}"].value for r in range(layout.CHECK_FIRST_ROW, ws.max_row + 1)} - {None}
+    codes = {ws[f"{layout.CHECK_COL_CODE}{r}"].value for r in range(layout.CHECK_FIRST_ROW, ws.max_row + 1)} - {None}
     assert codes <= set(CODES)
     assert {"MONTH_MISSING", "FTE_NEGATIVE", "FTE_TOO_LARGE", "TOKUTEI_EXCEEDS_FTE", "FACILITY_NAME_MISSING",
             "REQ_NOT_MET", "EXP_TECHNOLOGY", "EXP_PLANNED_SHORT", "PAY_BEYOND_FISCAL_YEAR",
@@ -233,7 +236,8 @@ def test_settings_hold_the_policy_values():
     policy = Policy(rate_yen=60_000, divisor=11, yen_rounding="half_up", refund_enabled=False)
     ws = build_template(policy)[layout.S_SETTINGS]
     cells = layout.SETTINGS_CELLS
-    assert ws[cells["rate_yen"]].value == 60_000
+    assert ws[cells["rate_default"]].value == 60_000 and ws[cells["rate_default_source"]].value == "policy"
+    assert ws[cells["rate_yen"]].value.startswith("=IFERROR(VLOOKUP(KX_FISCAL_YEAR,")  # the year's rate
     assert ws[cells["divisor"]].value == 11
     assert ws[cells["yen_rounding"]].value == "四捨五入"
     assert ws[cells["refund_enabled"]].value == 0
@@ -246,7 +250,7 @@ def test_each_requirement_rule_gets_a_check_row():
     policy = Policy(requirements=[RequirementRule(items=["ア", "イ", "ウ"]),
                                   RequirementRule(category="productivity", min_count=2)])
     ws = build_template(policy)[layout.S_CHECKS]
-    rows = [r for r in range(layout.CHECK_FIRST_ROW, ws.max_row + 1) if ws[f"F{r}"].value == "REQ_NOT_MET"]
+    rows = [r for r in range(layout.CHECK_FIRST_ROW, ws.max_row + 1) if ws[f"{layout.CHECK_COL_CODE}{r}"].value == "REQ_NOT_MET"]
     assert len(rows) == 2
 
 

@@ -38,7 +38,7 @@ def build_template(policy: Policy, facility_type: str = "養護", fiscal_year: i
     from kaigo_xl.workbook.forms.render import add_form_sheets  # the 計画書/実績報告書 sheets
 
     catalog = default_catalog()
-    lists = Lists(catalog)
+    lists = Lists(catalog, policy)
     wb = Workbook()
     wb.remove(wb.active)
     sheets = {name: wb.create_sheet(name) for name in layout.SHEET_ORDER if name not in (layout.S_PLAN, layout.S_REPORT)}
