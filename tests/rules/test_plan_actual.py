@@ -156,3 +156,18 @@ def test_yen_rounding_from_the_divisor_blames_the_settings():
 
     [f] = [f for f in run(payload(fte="1.1"), policy=Policy(divisor=7)).findings if f.code == "YEN_ROUNDED"]
     assert "設定" in f.message and "小数第3位" not in f.message
+
+
+def test_calc_and_template_refuse_a_file_with_a_month_twice(tmp_path, capsys):
+    import json
+
+    from kaigo_xl.commands import main
+
+    data = payload()
+    data["monthly"].append({"month": 4, "fte": "9.0"})
+    path = tmp_path / "twice.json"
+    path.write_text(json.dumps(data, default=str, ensure_ascii=False), encoding="utf-8")
+    assert main(["calc", str(path)]) == 1
+    assert main(["template", str(tmp_path / "book.xlsx"), "--data", str(path)]) == 1
+    assert not (tmp_path / "book.xlsx").exists()
+    assert "MONTH_DUPLICATE" in capsys.readouterr().out

@@ -410,3 +410,131 @@ def test_cli_template_explains_data_that_does_not_fit(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "60人まで" in err and str(data) in err  # the file that does not fit is named
     assert not (tmp_path / "b.xlsx").exists()
+
+
+# ---------------------------------------------------------------- what a clerk needs (issue 11, point 6)
+
+
+def _texts(ws) -> str:
+    return "\n".join(str(c.value) for row in ws.iter_rows() for c in row if c.value is not None)
+
+
+def test_the_guide_says_to_return_the_book_without_renaming_it(wb):
+    assert "ファイル名を変えずに" in _texts(wb[layout.S_GUIDE])
+
+
+def test_the_guide_shows_the_municipalitys_deadline_and_contact():
+    import datetime as dt
+
+    policy = Policy(plan_due=dt.date(2025, 6, 30), contact="見本市 福祉課 0123-45-6789")
+    book = build_template(policy)
+    settings = book[layout.S_SETTINGS]
+    assert settings[layout.SETTINGS_CELLS["contact"]].value == "見本市 福祉課 0123-45-6789"
+    assert settings[layout.SETTINGS_CELLS["plan_due"]].value == dt.date(2025, 6, 30)
+    guide = _texts(book[layout.S_GUIDE])
+    assert "計画書の提出期限" in guide and "提出先・問い合わせ先" in guide and "'設定'!$C$21" in guide
+
+
+def test_the_guide_labels_whose_rule_each_rule_is(wb):
+    guide = _texts(wb[layout.S_GUIDE])
+    remainder = next(line for line in guide.splitlines() if "端数は最終回" in line)
+    assert remainder.startswith("【ツール】") and "Q1" not in remainder  # the remainder rule is not Q1's
+    assert "新たに助成対象とする予定" in guide  # 2(4): 予定
+    assert "このブックの読み方" in guide  # ⑰/⑱/㉓ is our reading
+    assert "検討中" in guide and "Q6" in guide
+
+
+def test_the_guide_lists_the_related_support_measures(wb):
+    guide = _texts(wb[layout.S_GUIDE])
+    for m in default_catalog().measures_for("overview"):
+        assert m["name"] in guide
+
+
+def test_the_filled_example_cannot_be_taken_for_the_facilitys_own_data(wb):
+    ws = wb[layout.S_EXAMPLE]
+    assert "記入例" in ws["A1"].value and "計算に使われず" in ws["A2"].value
+    assert not any(isinstance(c.value, str) and c.value.startswith("=") for row in ws.iter_rows() for c in row)
+    assert not any(c.fill.fgColor.rgb == YELLOW for row in ws.iter_rows() for c in row)  # no input cell
+    assert "（記入例）" in _texts(ws)
+    assert layout.S_EXAMPLE not in layout.INPUT_SHEETS
+
+
+def test_multi_page_sheets_print_the_file_sheet_and_page_number(wb):
+    for name in (layout.S_GUIDE, layout.S_ROSTER, layout.S_CHECKS, layout.S_SETTINGS):
+        ws = wb[name]
+        assert "&P" in ws.oddFooter.center.text and ws.oddHeader.right.text == "&F", name
+
+
+def test_the_roster_repeats_the_facility_name_and_its_title_fits_the_repeated_columns(wb):
+    ws = wb[layout.S_ROSTER]
+    assert ws.print_title_rows.startswith(f"${layout.ROSTER_NAME_ROW}:")
+    assert ws[f"A{layout.ROSTER_NAME_ROW}"].value.startswith('="施設名: "&')
+    assert len(ws["A1"].value) <= 15  # 14 pt in columns A–E (49 units)
+
+
+def test_the_yen_limit_setting_fits_its_column(wb):
+    assert wb[layout.S_SETTINGS].column_dimensions["C"].width >= 18  # 10,000,000,000円 was ###
+
+
+# ---------------------------------------------------------------- チェック points at the cell (point 3)
+
+
+def test_each_check_row_links_to_the_cell_it_names(wb):
+    ws = wb[layout.S_CHECKS]
+    for r in range(layout.CHECK_FIRST_ROW, ws.max_row + 1):
+        link = ws[f"{layout.CHECK_COL_WHERE}{r}"].value
+        assert link.startswith('=HYPERLINK("#\'"&SUBSTITUTE(') and f"{layout.CHECK_COL_PLACE}{r}" in link
+
+
+def test_the_verdict_counts_errors_as_the_command_does(wb):
+    assert '"エラー "' in wb[layout.S_CHECKS]["D3"].value and "SUMIF(" in wb[layout.S_CHECKS]["C3"].value
+
+
+@pytest.mark.parametrize(("sheet", "cells"), [
+    (layout.S_MONTHLY, ("C6:C17", "D6:D17", "E6:E17", "F6:F17")),
+    (layout.S_EXPENSES, ("A6:A25", "B6:B25", "C6:C25", "D6:D25")),
+    (layout.S_INITIATIVES, ("A6:A20", "C6:C20", "D6:D20")),
+])
+def test_offending_input_cells_turn_red(wb, sheet, cells):
+    ranges = {str(cf.sqref) for cf in wb[sheet].conditional_formatting}
+    assert set(cells) <= ranges
+
+
+def test_text_inputs_admit_only_what_the_forms_print(wb):
+    from kaigo_xl.rules import printing
+
+    limits = {(layout.S_FACILITY, layout.FIELD_BY_KEY["facility.name"].cell): printing.FACILITY_NAME_CHARS,
+              (layout.S_INITIATIVES, "D6:D8"): printing.INITIATIVE_DETAIL_CHARS,
+              (layout.S_EXPENSES, "B6:B25"): printing.EXPENSE_DESCRIPTION_CHARS}
+    for (sheet, ref), limit in limits.items():
+        dv = _validations(wb[sheet])[ref]
+        assert (dv.type, dv.formula1, dv.errorStyle) == ("textLength", str(limit), "stop"), (sheet, ref)
+
+
+def test_the_technology_words_and_the_rates_are_lists_on_the_settings_sheet(wb):
+    lists = Lists(default_catalog())
+    ws = wb[layout.S_SETTINGS]
+    assert ws[f"{lists.letter['keyword']}4"].value == default_catalog().technology_keywords[0]
+    assert (ws[f"{lists.letter['rate_year']}4"].value, ws[f"{lists.letter['rate_yen']}4"].value) == (2025, 54_000)
+
+
+def test_the_plan_and_actual_columns_have_names():
+    book = build_template(Policy())
+    for name, ref in (("KX_ACTUAL_FTE", "$E$6:$E$17"), ("KX_ACTUAL_TOKUTEI_FTE", "$F$6:$F$17"),
+                      ("KX_ACTUAL_TARGET_FTE", "$H$6:$H$17"), ("KX_FTE", "$C$6:$C$17"), ("KX_TARGET_FTE", "$G$6:$G$17")):
+        assert book.defined_names[name].attr_text == f"'月別職員数'!{ref}"
+    assert book.defined_names["KX_ACTUAL_ANNUAL_YEN"].attr_text == "'計算'!$D$6"
+
+
+def test_fill_writes_the_expected_and_the_actual_figures_apart(sample_input):
+    actual = [m.model_copy(update={"fte": m.fte - 1}) for m in sample_input.monthly]
+    inp = sample_input.model_copy(update={"monthly_actual": actual, "phase": "report"})
+    ws = build_template(Policy(), data=inp)[layout.S_MONTHLY]
+    assert (ws["C6"].value, ws["E6"].value) == (Decimal("10.5"), Decimal("9.5"))
+
+
+def test_fill_puts_an_old_report_files_figures_into_both_columns(sample_input):
+    ws = build_template(Policy(), data=sample_input.model_copy(update={"phase": "report"}))[layout.S_MONTHLY]
+    assert ws["C6"].value == ws["E6"].value == Decimal("10.5")
+    plan = build_template(Policy(), data=sample_input)[layout.S_MONTHLY]
+    assert plan["E6"].value is None  # a plan leaves the 実績 to be typed later

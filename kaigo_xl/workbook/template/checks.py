@@ -197,7 +197,7 @@ def build_checks(ws: Worksheet, policy: Policy, catalog: Catalog, lists: Lists) 
     for ref in (f"{res}{r0}:{res}{r1}", "C3"):
         ws.conditional_formatting.add(ref, CellIsRule(operator="equal", formula=['"×"'], fill=styles.ERROR,
                                                       font=styles.RED_FONT))
-    styles.widths(ws, A=5, B=36, C=6, D=6, E=6, F=58, G=26, H=20, I=20)
+    styles.widths(ws, A=5, B=40, C=6, D=8, E=6, F=56, G=28, H=20, I=20)
     ws.column_dimensions[layout.CHECK_COL_PLACE].hidden = True
     ws.freeze_panes = f"A{r0}"
     styles.protect(ws)
@@ -224,9 +224,10 @@ def _row(ws: Worksheet, row: int, number: int, chk: Check) -> None:
     styles.result_cell(ws, where, f'=HYPERLINK("#\'"&SUBSTITUTE({shown},"!","\'!"),{shown})', fill=None)
     ws[where].font = styles.LINK_FONT
     ws.row_dimensions[row].height = 27  # room for a two-line reason
-    for col in ("A", layout.CHECK_COL_ITEM, sev, cnt, layout.CHECK_COL_CODE, layout.CHECK_COL_WHERE):
+    for col in ("A", sev, cnt, layout.CHECK_COL_CODE, layout.CHECK_COL_WHERE):
         ws[f"{col}{row}"].alignment = _MIDDLE
-    ws[f"{layout.CHECK_COL_REASON}{row}"].alignment = _MIDDLE_WRAP
+    for col in (layout.CHECK_COL_ITEM, layout.CHECK_COL_REASON):
+        ws[f"{col}{row}"].alignment = _MIDDLE_WRAP
 
 
 __all__ = ["PLAN", "Check", "build_checks", "checks", "requirement_checks", "rule_text"]

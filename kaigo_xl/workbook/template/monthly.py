@@ -42,7 +42,7 @@ def build_monthly(ws: Worksheet, lists: Lists) -> None:
                 "職員の常勤換算数を入力します（別添1 2(2)ア）。計画書には「見込み」、実績報告書には「実績」を使います。"
                 "職員がいない月は 0 を入力してください。", small=True, wrap=True)
     ws.merge_cells("A2:K2")
-    ws.row_dimensions[2].height = 26
+    ws.row_dimensions[2].height = 28
     styles.text(ws, "A3", "実績の入力方法", bold=True)
     ws.merge_cells("A3:B3")
     method = layout.INPUT_METHOD_CELL
@@ -52,8 +52,9 @@ def build_monthly(ws: Worksheet, lists: Lists) -> None:
                       "から実績を計算します（I列・J列）。", error="直接入力 か 勤務形態一覧 を選んでください。")
     styles.text(ws, "D3", "見込みは C・D 列に入力します。実績は E・F 列に入力するか、「勤務形態一覧」を選んで勤務時間から"
                 "計算します（I・J 列）。", small=True, wrap=True)
+    ws["D3"].alignment = styles.MIDDLE_WRAP
     ws.merge_cells("D3:K3")
-    ws.row_dimensions[3].height = 26
+    ws.row_dimensions[3].height = 28
     _headings(ws)
     styles.result_cell(ws, layout.EFFECTIVE_METHOD_CELL, effective_method_formula(), fill=None)
     for month, row in layout.MONTH_ROW.items():
@@ -71,7 +72,7 @@ def build_monthly(ws: Worksheet, lists: Lists) -> None:
               layout.COL_EFF_FINE)
     for col in hidden:
         ws.column_dimensions[col].hidden = True
-    styles.widths(ws, A=13, B=5, C=11, D=11, E=11, F=11, G=10, H=10, I=11, J=11, K=30)
+    styles.widths(ws, A=13, B=5, C=12, D=12, E=12, F=12, G=10, H=10, I=11, J=11, K=42)
     ws.freeze_panes = f"C{r0}"
     styles.protect(ws)
     styles.page_a4(ws, landscape=True, print_area=f"A1:{layout.COL_MONTH_STATUS}{layout.MONTHLY_AVERAGE_ROW + 2}")
@@ -92,7 +93,7 @@ def _headings(ws: Worksheet) -> None:
     styles.header(ws, 5, {layout.COL_PLAN_FTE: "判定用 見込み", layout.COL_PLAN_TOKUTEI: "判定用 見込み特定",
                           layout.COL_REAL_FTE: "判定用 実績", layout.COL_REAL_TOKUTEI: "判定用 実績特定",
                           layout.COL_EFF_FTE: "判定用 書類", layout.COL_EFF_TOKUTEI: "判定用 書類特定"})
-    ws.row_dimensions[5].height = 30
+    ws.row_dimensions[5].height = 32
 
 
 def _month_row(ws: Worksheet, month: int, row: int) -> None:
@@ -165,13 +166,13 @@ def status_formula(row: int) -> str:
     fte_max = F.setting("fte_max")
 
     def problems(fte: str, tok: str) -> str:
-        return (f'IF({fte}="","未入力",IF(OR({F.unreadable(fte)},{F.unreadable(tok)}),"数値ではありません",'
+        return (f'IF(OR({F.unreadable(fte)},{F.unreadable(tok)}),"数値ではありません",IF({fte}="","未入力",'
                 f'IF(OR({fte}<0,N({tok})<0),"負の値です",IF({fte}>{fte_max},"大きすぎます",'
                 f'IF(N({tok})>{fte},"特定施設が全体を上回ります",IF(OR({F.finer_than_tenths(fte)},'
-                f'{F.finer_than_tenths(tok)}),"小数第2位以下があります（入力どおり計算）",""))))))')
+                f'{F.finer_than_tenths(tok)}),"小数第2位以下あり（入力どおり計算）",""))))))')
 
     s = sides(row)
-    roster = (f'IF({layout.COL_ROSTER_FTE}{row}="","勤務形態一覧に文字の勤務時間があります",'
+    roster = (f'IF({layout.COL_ROSTER_FTE}{row}="","勤務形態一覧の時間に文字があります",'
               f'IF({layout.COL_ROSTER_FTE}{row}>{fte_max},"大きすぎます",""))')
     plan = problems(*s["plan"][:2])
     actual = f'IF({ROSTER_METHOD},{roster},IF({DIRECT_METHOD},{problems(*s["actual"][:2])},"勤務形態一覧に職員がいません"))'

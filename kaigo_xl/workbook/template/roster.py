@@ -202,13 +202,12 @@ def _month_columns(ws: Worksheet, month: int) -> None:
 def build_roster(ws: Worksheet, lists: Lists) -> None:
     r0, r1 = layout.ROSTER_ROWS[0], layout.ROSTER_ROWS[-1]
     hr = layout.ROSTER_HEADER_ROW
-    styles.title(ws, "勤務形態一覧（勤務時間から常勤換算数を計算）")
-    styles.text(ws, "A2", "月別職員数シートの「実績の入力方法」で「勤務形態一覧」を選ぶと、ここで計算した常勤換算数を実績"
+    styles.title(ws, "勤務形態一覧（常勤換算）")  # fits columns A–E, which every printed page repeats
+    styles.text(ws, "F1", "月別職員数シートの「実績の入力方法」で「勤務形態一覧」を選ぶと、ここで計算した常勤換算数を実績"
                 "（実績報告書）に使います。勤務時間は月の合計を、措置の業務と特定施設の業務に分けて入力してください"
-                "（兼務者は措置の時間だけが対象）。",
-                small=True, wrap=True)
-    ws.merge_cells("A2:Q2")
-    ws.row_dimensions[2].height = 26
+                "（兼務者は措置の時間だけが対象）。", small=True, wrap=True)
+    ws.merge_cells("F1:Q2")
+    ws.row_dimensions[2].height = 20
     wk = layout.ROSTER_WEEKLY_HOURS_CELL
     styles.text(ws, f"A{wk[1:]}", "常勤の従業者が勤務すべき週の時間数", bold=True, wrap=True)
     ws.merge_cells(f"A{wk[1:]}:B{wk[1:]}")

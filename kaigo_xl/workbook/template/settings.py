@@ -158,7 +158,9 @@ def build_settings(ws: Worksheet, policy: Policy, catalog: Catalog, lists: Lists
                    rule_texts: list[str]) -> None:
     styles.title(ws, "設定（市区町村の設定値・選択肢の一覧）")
     styles.text(ws, "A2", "このシートは保護されています（パスワードなし）。設定を変えるときは、市区町村の担当者が"
-                "「校閲」→「シート保護の解除」をしてから値を変えてください。", small=True)
+                "「校閲」→「シート保護の解除」をしてから値を変えてください。", small=True, wrap=True)
+    ws.merge_cells("A2:D2")
+    ws.row_dimensions[2].height = 26
     styles.header(ws, 3, {"B": "項目", "C": "値", "D": "説明"})
     values = setting_values(policy, lists)
     for key, label, note in _SETTING_ROWS:
@@ -168,7 +170,10 @@ def build_settings(ws: Worksheet, policy: Policy, catalog: Catalog, lists: Lists
         styles.result_cell(ws, ref, values[key], fill=None)
         styles.text(ws, f"D{row}", note, small=True)
         ws[f"D{row}"].alignment = styles.WRAP
-        ws.row_dimensions[row].height = 24 if len(note) > 32 else None
+        ws[ref].alignment = styles.WRAP
+        value = values[key]
+        long_value = isinstance(value, str) and not value.startswith("=") and len(value) > 9
+        ws.row_dimensions[row].height = 26 if len(note) > 28 or long_value else None
     for key in ("rate_yen", "yen_max", "rate_default"):
         ws[layout.SETTINGS_CELLS[key]].number_format = styles.YEN
     ws[layout.SETTINGS_CELLS["plan_due"]].number_format = styles.DATE
