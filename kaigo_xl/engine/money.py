@@ -85,11 +85,12 @@ def spend(inp: FacilityInput, plan: kasan.KasanResult | None, phase: str, policy
 
 
 def _add(s: SpendingSummary, cat: ExpenseCategory, i: int, description: str, planned: int, actual: int) -> None:
-    s.planned_by_category[cat.value] = s.planned_by_category.get(cat.value, 0) + planned
-    s.actual_by_category[cat.value] = s.actual_by_category.get(cat.value, 0) + actual
-    s.descriptions.setdefault(cat.value, []).append(description)
-    s.first_line.setdefault(cat.value, i)
-    if spending.is_allowed(cat):
+    name = str(cat)  # StrEnum: the category's Japanese name
+    s.planned_by_category[name] = s.planned_by_category.get(name, 0) + planned
+    s.actual_by_category[name] = s.actual_by_category.get(name, 0) + actual
+    s.descriptions.setdefault(name, []).append(description)
+    s.first_line.setdefault(name, i)
+    if cat in spending.ALLOWED:
         s.planned_allowed_yen += planned
         s.actual_allowed_yen += actual
 
@@ -97,14 +98,15 @@ def _add(s: SpendingSummary, cat: ExpenseCategory, i: int, description: str, pla
 def _technology(category: str, description: str, cat: ExpenseCategory | None, catalog: Catalog, locate: Locate,
                 i: int, out: list[Finding]) -> None:
     """A technology purchase, by its category (an error) or by the words of its 内容 (a warning)."""
-    measures = catalog.measure_names("technology_expense")
     if cat is ExpenseCategory.TECHNOLOGY:
+        measures = catalog.measure_names("technology_expense")
         what = f"「{description}」" if description else f"経費区分「{category}」"
         out.append(finding("EXP_TECHNOLOGY", f"{what}: {spending.TECHNOLOGY_ADVICE}関連する支援策: {measures}",
                            locate(f"expenses[{i}].category")))
         return
     word = spending.technology_word(description, catalog.technology_keywords)
     if word is not None:
+        measures = catalog.measure_names("technology_expense")
         out.append(finding("EXP_TECHNOLOGY_SUSPECTED", f"経費の内容「{description}」に「{word}」とあります。介護テクノロジー等の"
                            "機器の購入であれば、この加算は充当できません（別添1 2(3)イ）。機器の導入には"
                            f"{measures}（養護老人ホーム等も新たに助成対象とする予定、別添1 2(4)）をご検討ください。"

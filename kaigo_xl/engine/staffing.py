@@ -149,6 +149,11 @@ def _kasan(inp: FacilityInput, s: Side, policy: Policy, locate: Locate, out: lis
 _ROUNDING_LABEL = {"floor": "切り捨て", "half_up": "四捨五入", "ceiling": "切り上げ"}
 
 
+def _finer_than_tenths(value: Decimal) -> bool:
+    """Two decimals or more (10.25; 10.50 is 10.5): the exact fraction's denominator does not divide 10."""
+    return 10 % value.as_integer_ratio()[1] != 0
+
+
 def _places(value: Decimal) -> int:
     """Decimal places of a value as typed in meaning (10.50 has one: 10.5)."""
     exponent = value.normalize().as_tuple().exponent
@@ -183,7 +188,10 @@ def _checked_months(inp: FacilityInput, s: Side, policy: Policy, locate: Locate,
                                locate(f"{at}.tokutei_fte")))
         if row.tokutei_fte > 0 and inp.facility.tokutei_designated is False:
             undesignated.append(i)
-        fine += [(i, key) for key in ("fte", "tokutei_fte") if _places(getattr(row, key)) >= 2]
+        if _finer_than_tenths(row.fte):
+            fine.append((i, "fte"))
+        if _finer_than_tenths(row.tokutei_fte):
+            fine.append((i, "tokutei_fte"))
     if undesignated:
         months = "・".join(f"{s.rows[i].month}月" for i in undesignated)
         out.append(finding("TOKUTEI_NOT_DESIGNATED",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 from kaigo_xl.models import ExpenseCategory
 
@@ -44,10 +45,17 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).upper()
 
 
+@lru_cache(maxsize=8)
+def _folded(keywords: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    return tuple((k, fold(k)) for k in keywords)
+
+
 def technology_word(text: str, keywords: Iterable[str]) -> str | None:
     """The first keyword (in the list's order) that `text` contains, or None."""
+    if not text:
+        return None
     folded = fold(text)
-    return next((k for k in keywords if fold(k) in folded), None)
+    return next((k for k, f in _folded(tuple(keywords)) if f in folded), None)
 
 
 def category_of(text: str, keywords: Iterable[str] = ()) -> ExpenseCategory | None:

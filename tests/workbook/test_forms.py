@@ -342,8 +342,26 @@ def _same(expected: object, got: object) -> bool:
     return expected == got or (expected is None and got == "")
 
 
+def _full_report() -> dict:
+    """A report with its own actual figures, further items, and technology spending (an error: the draft mark)."""
+    data = report_payload()
+    data["monthly_actual"] = [dict(m, fte=m["fte"] - Decimal("0.3")) for m in data["monthly"]]
+    data["initiatives"] += [{"code": "⑤", "status": "実施済", "detail": "外部研修に参加"},
+                            {"code": "㉕", "status": "実施予定", "detail": "表彰制度を検討"}]
+    data["expenses"].append({"category": "介護ロボット", "description": "移乗支援機器", "planned_yen": 1, "actual_yen": 9})
+    return data
+
+
+def _plan_with_errors() -> dict:
+    data = copy.deepcopy(sample_payload())
+    data["monthly"][2]["fte"] = Decimal("-1")
+    data["facility"]["name"] = ""
+    return data
+
+
 @needs_lo
-@pytest.mark.parametrize("data", [sample_payload(), report_payload()], ids=["plan", "report"])
+@pytest.mark.parametrize("data", [sample_payload(), report_payload(), _full_report(), _plan_with_errors()],
+                         ids=["plan", "report", "full_report", "plan_with_errors"])
 def test_the_template_forms_show_the_engines_values_in_plain_excel(tmp_path: Path, data: dict) -> None:
     ev = evaluation(data)
     book = tmp_path / "book.xlsx"

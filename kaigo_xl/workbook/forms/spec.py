@@ -44,7 +44,7 @@ PERSONS = '#,##0"人"'
 PLEDGE = "計画書及び実績報告書の内容を証明する資料は適切に保管し、求めがあった場合には速やかに提出します。"
 REQUIREMENT_CODES = ("ア", "イ", "ウ")
 BLANK_DATE = "令和　　年　　月　　日"
-DRAFT = "未完成：チェックにエラーがあります（チェックシートを確認してください）"
+DRAFT = "未完成：チェックにエラーがあります"
 TECHNOLOGY = layout.EXPENSE_CATEGORIES[2]
 
 

@@ -121,9 +121,10 @@ def _rows(lists: Lists) -> dict[str, tuple[str, object, str | None, str]]:
     received = facility_number("received_yen")
     actual_only = f'OR({_c("actual_annual")}="",{_c("phase")}<>"{REPORT}",NOT({has_actual()}))'
     return {
-        "target_sum": ("対象職員数（12か月の合計）", '=IF(COUNT(KX_TARGET_FTE)=0,"",SUM(KX_TARGET_FTE))', "0.0#",
+        "target_sum": ("対象職員数（12か月の合計）", f'=IF({_c("monthly_errors")}>0,"",SUM(KX_TARGET_FTE))', "0.0#",
                        "C: 見込み（計画書）、D: 実績（実績報告書）"),
-        "actual_target_sum": ("", '=IF(COUNT(KX_ACTUAL_TARGET_FTE)=0,"",SUM(KX_ACTUAL_TARGET_FTE))', "0.0#", ""),
+        "actual_target_sum": ("", f'=IF(OR({_c("actual_errors")}>0,{_c("phase")}<>"{REPORT}"),"",'
+                              "SUM(KX_ACTUAL_TARGET_FTE))", "0.0#", ""),
         "average": ("対象職員数（月平均）", f'=IF({_c("monthly_errors")}>0,"",SUM(KX_TARGET_FTE)/KX_DIVISOR)',
                     styles.AVERAGE, "合計 ÷ 12（端数処理をしません。表示は小数第2位まで）"),
         "actual_average": ("", f'=IF(OR({_c("actual_errors")}>0,{_c("phase")}<>"{REPORT}"),"",'
