@@ -99,10 +99,11 @@ def _technology(category: str, description: str, cat: ExpenseCategory | None, ca
                 i: int, out: list[Finding]) -> None:
     """A technology purchase, by its category (an error) or by the words of its 内容 (a warning)."""
     if cat is ExpenseCategory.TECHNOLOGY:
-        measures = catalog.measure_names("technology_expense")
+        others = "".join(f"「{m['name']}」" for m in catalog.measures_for("technology_expense")
+                         if m["name"] not in spending.TECHNOLOGY_ADVICE)
         what = f"「{description}」" if description else f"経費区分「{category}」"
-        out.append(finding("EXP_TECHNOLOGY", f"{what}: {spending.TECHNOLOGY_ADVICE}関連する支援策: {measures}",
-                           locate(f"expenses[{i}].category")))
+        more = f"ほかに{others}もあります。" if others else ""
+        out.append(finding("EXP_TECHNOLOGY", f"{what}: {spending.TECHNOLOGY_ADVICE}{more}", locate(f"expenses[{i}].category")))
         return
     word = spending.technology_word(description, catalog.technology_keywords)
     if word is not None:

@@ -500,6 +500,18 @@ def test_offending_input_cells_turn_red(wb, sheet, cells):
     assert set(cells) <= ranges
 
 
+def test_every_input_cell_a_check_points_at_turns_red(wb):
+    for sheet in layout.INPUT_SHEETS:
+        rules = [r for cf in wb[sheet].conditional_formatting for r in cf.rules]
+        assert any("ADDRESS(ROW(),COLUMN(),4)" in r.formula[0] for r in rules), sheet
+
+
+def test_every_roster_hour_the_command_refuses_or_reports_turns_red(wb):
+    ws = wb[layout.S_ROSTER]
+    [rule] = [r for cf in ws.conditional_formatting if str(cf.sqref) == "F12:AC71" for r in cf.rules]
+    assert "ISTEXT(F12)" in rule.formula[0] and "24*INDEX(" in rule.formula[0]
+
+
 def test_text_inputs_admit_only_what_the_forms_print(wb):
     from kaigo_xl.rules import printing
 

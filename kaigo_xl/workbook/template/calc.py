@@ -77,7 +77,7 @@ def annual_formula(targets: str = "KX_TARGET_FTE", errors: str = "monthly_errors
 
 
 def payment_formula(index: int) -> str:
-    """Installment k (0-based) of N from the first month: floor(total ÷ N), the remainder on the last (Q1)."""
+    """Installment k (0-based) of N from the first month: floor(total ÷ N), the remainder on the last (our convention, not Q1's)."""
     n, total = INSTALLMENTS, _c("annual")
     k = f"({index}-MOD({FIRST_MONTH}-4,12))"
     return (f'=IF(OR({_c("monthly_errors")}>0,{_c("payment_invalid")}=1),"",IF(AND({k}>=0,{k}<{n}),'

@@ -9,7 +9,9 @@ only said by the command (README).
 
 from __future__ import annotations
 
-from openpyxl.formatting.rule import CellIsRule
+import re
+
+from openpyxl.formatting.rule import CellIsRule, FormulaRule
 from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -197,13 +199,48 @@ def build_checks(ws: Worksheet, policy: Policy, catalog: Catalog, lists: Lists) 
     for ref in (f"{res}{r0}:{res}{r1}", "C3"):
         ws.conditional_formatting.add(ref, CellIsRule(operator="equal", formula=['"×"'], fill=styles.ERROR,
                                                       font=styles.RED_FONT))
-    styles.widths(ws, A=5, B=40, C=6, D=8, E=6, F=56, G=28, H=20, I=20)
+    styles.widths(ws, A=5, B=40, C=6, D=8, E=6, F=60, G=31, H=22, I=22)
     ws.column_dimensions[layout.CHECK_COL_PLACE].hidden = True
+    _red_where_pointed(ws, r1)
     ws.freeze_panes = f"A{r0}"
     styles.protect(ws)
     styles.page_a4(ws, landscape=True, print_area=f"A1:H{r1}",
                    title_rows=f"{layout.CHECK_HEADER_ROW}:{layout.CHECK_HEADER_ROW}")
     return items
+
+
+def _red_where_pointed(ws: Worksheet, last: int) -> None:
+    """Every input cell a チェック row points at (an error or a warning) turns red, whatever the sheet: the link's
+    cell is the one to fix. (月別職員数, 取組 and 経費 also colour every other cell of the same mistake.)"""
+    first = layout.CHECK_FIRST_ROW
+    places = f"'{layout.S_CHECKS}'!${layout.CHECK_COL_PLACE}${first}:${layout.CHECK_COL_PLACE}${last}"
+    severity = f"'{layout.S_CHECKS}'!${layout.CHECK_COL_SEVERITY}${first}:${layout.CHECK_COL_SEVERITY}${last}"
+    for sheet, cells in layout.INPUT_CELLS.items():
+        target = ws.parent[sheet]
+        here = f'"{sheet}!"&ADDRESS(ROW(),COLUMN(),4)'
+        rule = FormulaRule(formula=[f'COUNTIFS({places},{here},{severity},"<>情報")>0'], fill=styles.ERROR,
+                           font=styles.RED_BOLD)
+        target.conditional_formatting.add(" ".join(runs_of(cells)), rule)
+
+
+def runs_of(cells: tuple[str, ...]) -> list[str]:
+    """Input cells as few rectangular ranges: the cells of one column in consecutive rows become C6:C17."""
+    by_col: dict[str, list[int]] = {}
+    for ref in cells:
+        col = ref.rstrip("0123456789")
+        by_col.setdefault(col, []).append(int(ref[len(col):]))
+    out = []
+    for col, rows in by_col.items():
+        rows.sort()
+        start = prev = rows[0]
+        for r in [*rows[1:], None]:
+            if r is not None and r == prev + 1:
+                prev = r
+                continue
+            out.append(f"{col}{start}" if start == prev else f"{col}{start}:{col}{prev}")
+            if r is not None:
+                start = prev = r
+    return out
 
 
 def _row(ws: Worksheet, row: int, number: int, chk: Check) -> None:
@@ -223,7 +260,10 @@ def _row(ws: Worksheet, row: int, number: int, chk: Check) -> None:
     shown = f'IF({place}<>"",{place},{default})'
     styles.result_cell(ws, where, f'=HYPERLINK("#\'"&SUBSTITUTE({shown},"!","\'!"),{shown})', fill=None)
     ws[where].font = styles.LINK_FONT
-    ws.row_dimensions[row].height = 27  # room for a two-line reason
+    # room for the reason at 9 pt: two lines, three for the long ones (REQ_NOT_MET with its basis, INPUT_INVALID …)
+    words = sum(len(t) for t in re.findall(r'"([^"]*)"', chk.reason))
+    ws.row_dimensions[row].height = 40 if words > 60 or chk.code in ("REQ_NOT_MET", "FY_RATE_UNCONFIRMED") else 27
+    ws[f"{layout.CHECK_COL_REASON}{row}"].font = styles.SMALL
     for col in ("A", sev, cnt, layout.CHECK_COL_CODE, layout.CHECK_COL_WHERE):
         ws[f"{col}{row}"].alignment = _MIDDLE
     for col in (layout.CHECK_COL_ITEM, layout.CHECK_COL_REASON):

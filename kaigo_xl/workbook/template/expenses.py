@@ -44,6 +44,7 @@ def build_expenses(ws: Worksheet, lists: Lists) -> None:
         styles.input_cell(ws, cat)
         styles.input_cell(ws, f"{layout.EXP_COL_DESCRIPTION}{row}")
         ws[f"{layout.EXP_COL_DESCRIPTION}{row}"].alignment = styles.WRAP
+        ws.row_dimensions[row].height = 27  # two lines of 内容
         styles.input_cell(ws, f"{layout.EXP_COL_PLANNED}{row}", styles.YEN)
         styles.input_cell(ws, f"{layout.EXP_COL_ACTUAL}{row}", styles.YEN)
         for col in (layout.EXP_COL_PLANNED, layout.EXP_COL_ACTUAL):
@@ -56,7 +57,8 @@ def build_expenses(ws: Worksheet, lists: Lists) -> None:
                            f'"× 区分が不明です")))', fill=None)
         _reading(ws, row, lists)
     ws.conditional_formatting.add(f"{judge}{r0}:{judge}{r1}",
-                                  FormulaRule(formula=[f'LEFT({judge}{r0},1)<>"○"'], font=styles.RED_BOLD, fill=styles.ERROR))
+                                  FormulaRule(formula=[f'AND({judge}{r0}<>"",LEFT({judge}{r0},1)<>"○")'],
+                                              font=styles.RED_BOLD, fill=styles.ERROR))
     _red_inputs(ws)
     styles.validation(ws, f"{layout.EXP_COL_CATEGORY}{r0}:{layout.EXP_COL_CATEGORY}{r1}", kind="list",
                       formula1=lists.range("category"),

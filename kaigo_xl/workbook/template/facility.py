@@ -55,8 +55,8 @@ def build_facility(ws: Worksheet, lists: Lists) -> None:
     first = layout.FIELD_BY_KEY["payment.first_month"].cell
     styles.text(ws, f"D{first[1:]}", "4＝4月 … 3＝翌年3月。初回の月から年度末（3月）までに収まる回数にします。"
                 "早期・複数月分の一括の支払が望ましいとされています（Q1）", small=True, wrap=True)
-    ws.row_dimensions[int(first[1:])].height = 30
-    styles.widths(ws, A=2, B=32, C=34, D=40)
+    ws.row_dimensions[int(first[1:])].height = 40
+    styles.widths(ws, A=2, B=32, C=34, D=46)
     ws.freeze_panes = "A4"
     styles.protect(ws)
     last = max(int(f.cell[1:]) for f in layout.FACILITY_FIELDS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
@@ -154,6 +155,24 @@ def _person_helpers(ws: Worksheet, row: int) -> None:
     styles.result_cell(ws, f"{layout.ROSTER_COL_NEW_JOB}{row}", f"=IF(AND({uncounted}=1,{earlier}=1),1,0)", fill=None)
 
 
+def _red_hours(ws: Worksheet, first_hours: str, last_col: str) -> None:
+    """Every hour cell the reader refuses (text) or the engine reports (outside 0 … 24×days for counted staff, in a
+    report) turns red, not only the first one チェック links to."""
+    r0, r1 = layout.ROSTER_ROWS[0], layout.ROSTER_ROWS[-1]
+    x = f"{first_hours}{r0}"
+    d = layout.ROSTER_SUMMARY_ROWS["days"]
+    first = layout.ROSTER_FIRST_MONTH_COL
+    days = f"INDEX(${first_hours}${d}:${last_col}${d},1,COLUMN()-{first - 1}-MOD(COLUMN()-{first},2))"
+    method = F.ref(layout.S_MONTHLY, layout.EFFECTIVE_METHOD_CELL)
+    read = f'{method}<>"{layout.INPUT_METHODS[0]}"'
+    counted = f'${layout.ROSTER_COL_COUNTED}{r0}="{layout.ROSTER_SHORT_MARK}"'
+    report = f'KX_PHASE="{tuple(layout.PHASE_VALUES)[1]}"'
+    rule = (f'OR(AND({read},ISTEXT({x}),LEN(TRIM({x}))>0),'
+            f'AND({report},{method}="{layout.INPUT_METHODS[1]}",{counted},ISNUMBER({x}),OR({x}<0,{x}>24*{days})))')
+    ws.conditional_formatting.add(f"{first_hours}{r0}:{last_col}{r1}",
+                                  FormulaRule(formula=[rule], fill=styles.ERROR, font=styles.RED_BOLD))
+
+
 def _validations(ws: Worksheet, lists: Lists, first_hours: str, last_col: str) -> None:
     r0, r1 = layout.ROSTER_ROWS[0], layout.ROSTER_ROWS[-1]
     styles.validation(ws, f"{layout.ROSTER_COL_JOB}{r0}:{layout.ROSTER_COL_JOB}{r1}", kind="list",
@@ -246,6 +265,7 @@ def build_roster(ws: Worksheet, lists: Lists) -> None:
                 styles.input_cell(ws, f"{get_column_letter(col_no)}{row}")  # General: 160 and 160.75 both read plainly
     first_hours = get_column_letter(layout.ROSTER_FIRST_MONTH_COL)
     _validations(ws, lists, first_hours, last_col)
+    _red_hours(ws, first_hours, last_col)
     styles.text(ws, f"A{r1 + 2}", "※ 常勤専従（A）と、育児・介護の短時間勤務（○）で週30時間以上の職員は、その月に措置・特定施設の"
                 "一方だけで勤務していれば1人と数えます。計算は15分単位（0.25時間刻み）の勤務時間で誤差なく行われます。", small=True)
     styles.text(ws, f"A{layout.ROSTER_NAME_ROW}", '="施設名: "&' + F.facility("facility.name"), bold=True)

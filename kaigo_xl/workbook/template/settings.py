@@ -169,8 +169,8 @@ def build_settings(ws: Worksheet, policy: Policy, catalog: Catalog, lists: Lists
         styles.text(ws, f"B{row}", label)
         styles.result_cell(ws, ref, values[key], fill=None)
         styles.text(ws, f"D{row}", note, small=True)
-        ws[f"D{row}"].alignment = styles.WRAP
-        ws[ref].alignment = styles.WRAP
+        for c in (f"B{row}", ref, f"D{row}"):
+            ws[c].alignment = styles.MIDDLE_WRAP
         value = values[key]
         long_value = isinstance(value, str) and not value.startswith("=") and len(value) > 9
         ws.row_dimensions[row].height = 26 if len(note) > 28 or long_value else None
