@@ -42,6 +42,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "FTE_TOO_LARGE": (Severity.ERROR, "常勤換算数が大きすぎる"),
     "TOKUTEI_EXCEEDS_FTE": (Severity.ERROR, "特定施設の職員数が全体を上回る"),
     "TOKUTEI_NOT_DESIGNATED": (Severity.WARNING, "特定施設の指定がないのに特定施設の職員数がある"),
+    "FTE_PRECISION": (Severity.WARNING, "常勤換算数に小数第2位以下がある（入力どおりの値で計算）"),
     "MONTH_ZERO": (Severity.INFO, "対象職員数が0の月がある"),
     "NO_TARGET_STAFF": (Severity.WARNING, "対象職員がいない"),
     "YEN_ROUNDED": (Severity.INFO, "加算総額の1円未満を端数処理した"),
@@ -49,7 +50,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "ROSTER_HOURS_INVALID": (Severity.ERROR, "勤務時間が不正"),
     "ROSTER_A_SPLIT": (Severity.WARNING, "常勤専従（A）なのに特定施設の時間もある"),
     "ROSTER_JOB_NOT_COUNTED": (Severity.INFO, "対象外の職種"),
-    "ROSTER_REPLACES_MONTHLY": (Severity.INFO, "勤務形態一覧から月別職員数を計算した"),
+    "ROSTER_REPLACES_MONTHLY": (Severity.INFO, "勤務形態一覧から実績の月別職員数を計算した（monthly_actual は使わない）"),
     # requirements (別添1 2(3)ア, Q2)
     "REQ_NOT_MET": (Severity.ERROR, "加算要件を満たしていない"),
     "REQ_UNKNOWN_ITEM": (Severity.ERROR, "取組の区分が不明"),
@@ -57,6 +58,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "REQ_STILL_PLANNED": (Severity.INFO, "実績報告で実施予定のままの取組"),
     # spending (別添1 2(3)イ, Q5)
     "EXP_TECHNOLOGY": (Severity.ERROR, "介護テクノロジー機器購入には充当できない"),
+    "EXP_TECHNOLOGY_SUSPECTED": (Severity.WARNING, "経費の内容が介護テクノロジー機器の購入に見える"),
     "EXP_UNKNOWN_CATEGORY": (Severity.ERROR, "経費区分が不明"),
     "EXP_NEGATIVE": (Severity.ERROR, "金額が負"),
     "EXP_TOO_LARGE": (Severity.ERROR, "金額が大きすぎる"),
@@ -74,6 +76,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "REPORT_LATE": (Severity.WARNING, "実績報告書の提出期限を過ぎている"),
     # text (kaigo_xl.texts)
     "TEXT_TRUNCATED": (Severity.WARNING, "Excel のセルに入る 32,767 文字を超えたため切った"),
+    # printing (this tool's forms)
+    "TEXT_TOO_LONG": (Severity.WARNING, "様式の欄に収まらない長さの文字"),
 }
 
 
@@ -95,6 +99,12 @@ def finding(code: str, message: str, location: str = "") -> Finding:
     """Make a finding whose severity comes from the code table, so one code never has two severities."""
     severity, _ = CODES[code]
     return Finding(code=code, severity=severity, message=message, location=location)
+
+
+def first_cell(location: str) -> str:
+    """The first cell a location names: 月別職員数!C8:C9,C12 → 月別職員数!C8 (where a link jumps to)."""
+    sheet, bang, refs = location.rpartition("!")
+    return f"{sheet}{bang}{refs.split(',')[0].split(':')[0]}" if bang else location
 
 
 def has_errors(findings: list[Finding]) -> bool:

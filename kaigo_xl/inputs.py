@@ -6,7 +6,8 @@ invalid values (findings with a JSON path, exit code 1).
 Everything a person could not have meant is stopped here, at the boundary, with a finding at its JSON path: a key
 written twice (JSON would silently keep the last one), numbers outside kaigo_xl.numbers' bounds (a 5,000-digit
 integer, 1e999999999), and text that cannot be printed or does not fit in a cell (kaigo_xl.texts). A FIFO or a
-device is refused before it is read (kaigo_xl.files).
+device is refused before it is read (kaigo_xl.files). A month given twice in `monthly` or `monthly_actual` is such a
+value too: which of the two is meant cannot be known, so the file is not evaluated (nor put into a workbook).
 """
 
 from __future__ import annotations
@@ -126,9 +127,23 @@ def parse_payload(data: object, locate=json_path) -> tuple[FacilityInput | None,
         refused = {locate(loc) for loc in boundary.refused}
         rest = [f for f in validation_findings(exc, locate) if f.location not in refused]
         return None, boundary.findings + rest
-    if boundary.refused:
-        return None, boundary.findings
+    twice = duplicate_months(inp, locate)
+    if boundary.refused or twice:
+        return None, boundary.findings + twice
     return inp, boundary.findings
+
+
+def duplicate_months(inp: FacilityInput, locate=json_path) -> list[Finding]:
+    """MONTH_DUPLICATE for each month entered a second time in `monthly` or `monthly_actual`."""
+    out = []
+    for key in ("monthly", "monthly_actual"):
+        seen: set[int] = set()
+        for i, row in enumerate(getattr(inp, key) or []):
+            if row.month in seen:
+                out.append(finding("MONTH_DUPLICATE", f"{row.month}月が二度入力されています（{key}）。どちらの値か"
+                                   "決められないため、計算しません。", locate((key, i, "month"))))
+            seen.add(row.month)
+    return out
 
 
 def load_json(path: Path) -> tuple[FacilityInput | None, list[Finding]]:

@@ -2,6 +2,10 @@
 
 The JSON input format (the `facility` … `received_yen` keys) is a public interface: scripts and other systems
 rely on it, so fields are only ever added, never renamed.
+
+Plan and actual are two sets of monthly figures: `monthly` holds the 見込み of the 計画書 and `monthly_actual` (or
+the roster's hours) the 実績 of the 実績報告書. A file written before `monthly_actual` existed (the key is absent)
+reads as it always did: in a results report its `monthly` are the actual figures (`kaigo_xl.engine.staffing`).
 """
 
 from __future__ import annotations
@@ -137,12 +141,15 @@ class FacilityInput(_Model):
 
     facility: Facility
     fiscal_year: int = Field(ge=2000, le=2100, description="年度（2025 = 令和7年度）")
-    monthly: list[MonthlyStaffing] = Field(default_factory=list)
-    roster: Roster | None = None
+    monthly: list[MonthlyStaffing] = Field(
+        default_factory=list, description="月別職員数の見込み（計画書の数値）。monthly_actual がない実績報告では実績として読む")
+    monthly_actual: list[MonthlyStaffing] | None = Field(
+        default=None, description="月別職員数の実績（実績報告書の数値）。勤務形態一覧（roster）があればそちらから計算する")
+    roster: Roster | None = Field(default=None, description="勤務形態一覧（実績の勤務時間）")
     initiatives: list[Initiative] = Field(default_factory=list)
     expenses: list[Expense] = Field(default_factory=list)
     payment: PaymentPlan = Field(default_factory=PaymentPlan)
-    received_yen: int | None = Field(default=None, description="受領済みの加算額（円）")
+    received_yen: int | None = Field(default=None, ge=0, description="受領済みの加算額（円）")
     phase: Literal["plan", "report"] | None = Field(
         default=None, description="計画（plan）か実績報告（report）か。省略時は実績の支出があれば report"
     )

@@ -7,15 +7,18 @@ policy file (`kaigo-xl … --policy POLICY.toml`). See `examples/policy.toml` fo
 from __future__ import annotations
 
 import tomllib
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError
 
 from kaigo_xl.errors import PolicyError
 from kaigo_xl.files import read_regular
 from kaigo_xl.findings import error_message
+from kaigo_xl.rules.kasan import NOTICE_RATES_YEN, RATE_R7_YEN
 
 MAX_POLICY_BYTES = 1024 * 1024  # a settings file is a few kilobytes
 
@@ -36,10 +39,22 @@ def _default_rules() -> list[RequirementRule]:
     return [RequirementRule(label="（ア）（イ）（ウ）のいずれか", items=["ア", "イ", "ウ"], min_count=1)]
 
 
+@dataclass(frozen=True)
+class Rate:
+    """The 単価 of a fiscal year and whose it is: the municipality's, the notice's, or assumed (no one has set it)."""
+
+    yen: int
+    source: str  # "policy" | "notice" | "assumed"
+
+
 class Policy(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    rate_yen: int = Field(default=54_000, gt=0, description="職員1人当たりの年額（別添1 2(2)イ）")
+    rate_yen: int = Field(default=RATE_R7_YEN, gt=0, description=(
+        "職員1人当たりの年額。書いた場合はすべての年度に使う（市区町村の決定）。書かなければ通知の額（令和7年度 54,000円、"
+        "別添1 2(2)イ）で、通知が額を示していない年度はこの既定値で仮に計算し「注意」を出す（Q6）"))
+    rates_by_fiscal_year: dict[int, PositiveInt] = Field(default_factory=dict, description=(
+        "年度（西暦）ごとの職員1人当たりの年額（市区町村の決定。例: {2026 = 54000}）。rate_yen より優先"))
     divisor: int = Field(default=12, ge=1, le=12, description="月平均の除数（別添1 2(2)ア: 12）")
     yen_rounding: Literal["floor", "half_up", "ceiling"] = Field(
         default="floor", description="加算総額に1円未満が出たときの処理（小数第2位以下の入力時のみ）"
@@ -58,6 +73,35 @@ class Policy(BaseModel):
     default_first_month: int = Field(default=4, ge=1, le=12)
     municipality: str = Field(default="", description="市区町村名（様式の宛先に使う）")
     mayor_title: str = Field(default="市町村長", description="宛先の職名（例: 〇〇市長）")
+    report_requires_done: bool = Field(default=True, description=(
+        "実績報告では「実施済」の取組だけを加算要件に数える（市区町村の規則。通知 別添1 2(3)ア の要件は"
+        "「計画又は既に実施」で、実績報告について定めていない）"))
+    program_name: str = Field(default="介護人材確保・職場環境改善等加算（仮称）", max_length=40, description=(
+        "様式に印刷する加算の名称（通知は「（仮称）」を付けている。市区町村が正式名称を決めたら置き換える）"))
+    plan_form_label: str = Field(default="参考様式", max_length=20, description="計画書の左上に印刷する様式番号")
+    report_form_label: str = Field(default="参考様式", max_length=20, description="実績報告書の左上に印刷する様式番号")
+    plan_due: date | None = Field(default=None, description="計画書の提出期限（市区町村が決める。使い方シートに表示）")
+    contact: str = Field(default="", max_length=80, description="提出先・問い合わせ先（使い方シートに表示）")
+
+    def rate_for(self, fiscal_year: int) -> Rate:
+        """職員1人当たりの年額 of a fiscal year: the municipality's (rates_by_fiscal_year, then an explicit
+        rate_yen), else the notice's (令和7年度 only), else rate_yen assumed — whether the add-on continues after
+        令和7年度 is under study (Q6)."""
+        if fiscal_year in self.rates_by_fiscal_year:
+            return Rate(self.rates_by_fiscal_year[fiscal_year], "policy")
+        if "rate_yen" in self.model_fields_set:
+            return Rate(self.rate_yen, "policy")
+        if fiscal_year in NOTICE_RATES_YEN:
+            return Rate(NOTICE_RATES_YEN[fiscal_year], "notice")
+        return Rate(self.rate_yen, "assumed")
+
+    @property
+    def custom_requirements(self) -> bool:
+        """True when the municipality replaced the notice's requirement (Q2: 各自治体で代替の要件を設定)."""
+        def shape(rules: list[RequirementRule]) -> list[dict]:
+            return [r.model_dump(exclude={"label"}) for r in rules]
+
+        return shape(self.requirements) != shape(_default_rules())
 
 
 def load_policy(path: Path | None) -> Policy:

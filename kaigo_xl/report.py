@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from kaigo_xl.engine import Evaluation, month_labels
+from kaigo_xl.engine import Evaluation, Side, month_labels
 from kaigo_xl.findings import Finding, Severity, count
 from kaigo_xl.numbers import json_number
 from kaigo_xl.rules.kasan import display_average
@@ -15,7 +15,20 @@ def findings_json(findings: list[Finding]) -> list[dict]:
     return [f.model_dump(mode="json") for f in findings]
 
 
+def side_json(side: Side | None) -> dict | None:
+    """One set of monthly figures (見込み or 実績) and the 加算総額 they give."""
+    if side is None:
+        return None
+    r = side.result
+    return {"source": side.source,
+            "monthly_target_fte": [json_number(t) for t in r.monthly_targets] if r else None,
+            "average_fte": json_number(r.average) if r else None,
+            "annual_yen": r.annual_yen if r else None}
+
+
 def to_json(ev: Evaluation) -> dict:
+    """The documented results: the top-level figures are the document's own (見込み for a plan, 実績 for a report);
+    `plan` and `actual` give both sets (`actual` is null for a plan)."""
     r = ev.result
     out: dict = {
         "facility": {"name": ev.input.facility.name, "type": ev.input.facility.type.value,
@@ -25,6 +38,10 @@ def to_json(ev: Evaluation) -> dict:
         "monthly_target_fte": [json_number(t) for t in r.monthly_targets] if r else None,
         "average_fte": json_number(r.average) if r else None,
         "annual_yen": r.annual_yen if r else None,
+        "plan": side_json(ev.plan),
+        "actual": side_json(ev.actual),
+        "rate_yen": ev.rate.yen,
+        "rate_source": ev.rate.source,
         "payments": [{"month": p.label, "yen": p.yen} for p in ev.payments],
         "requirements": [{"label": o.label, "category": o.category, "satisfied": o.satisfied,
                           "found": list(o.found), "needed": o.needed} for o in ev.requirements],
@@ -52,15 +69,18 @@ def summary_text(ev: Evaluation, source: str = "") -> str:
         "",
     ]
     if r is not None:
-        lines.append("  月        職員数  特定施設  対象職員数")
+        lines.append("  月        職員数  特定施設  対象職員数" + ("（実績）" if ev.phase == "report" else "（見込み）"))
         for label, row, t in zip(month_labels(ev.input.fiscal_year), ev.monthly, r.monthly_targets):
             lines.append(f"  {label:<9} {row.fte:>6}  {row.tokutei_fte:>7}  {t:>9}")
         lines += [
             "",
             f"対象職員数（月平均）: {display_average(r.average)} 人"
             f"（合計 {sum(r.monthly_targets, Decimal(0))} ÷ {ev.policy.divisor}）",
-            f"加算総額（年間）    : {r.annual_yen:,} 円（月平均 × {ev.policy.rate_yen:,}円）",
+            f"加算総額（年間）    : {r.annual_yen:,} 円（月平均 × {ev.rate.yen:,}円）",
         ]
+        if ev.phase == "report" and ev.plan.result is not None:
+            p = ev.plan.result
+            lines.append(f"（計画: 月平均 {display_average(p.average)} 人、加算総額 {p.annual_yen:,} 円）")
         if ev.payments:
             lines.append("支払予定: " + "、".join(f"{p.month}月 {p.yen:,}円" for p in ev.payments))
     else:

@@ -46,7 +46,12 @@ CASES = {
         {"job": "支援員", "pattern": "A", "sochi_hours": {4: 100}, "tokutei_hours": {4: 60}}]}),
     "ROSTER_JOB_NOT_COUNTED": payload(monthly=[], roster={"staff": [
         {"job": "調理員", "pattern": "A", "sochi_hours": {4: 160}}]}),
-    "ROSTER_REPLACES_MONTHLY": payload(roster={"staff": [{"job": "支援員", "pattern": "A", "sochi_hours": {4: 160}}]}),
+    "ROSTER_REPLACES_MONTHLY": payload(phase="report", monthly_actual=monthly(), roster={"staff": [
+        {"job": "支援員", "pattern": "A", "sochi_hours": {4: 160}}]}),
+    "FTE_PRECISION": payload(fte="1.25"),
+    "EXP_TECHNOLOGY_SUSPECTED": payload(expenses=[{"category": "職場環境改善経費", "description": "インカムの購入",
+                                                   "planned_yen": 1}]),
+    "TEXT_TOO_LONG": payload(facility={"name": "長" * 41, "type": "養護", "number": "1"}),
     "REQ_NOT_MET": payload(initiatives=[]),
     "REQ_UNKNOWN_ITEM": payload(initiatives=[{"code": "エ", "status": "実施済", "detail": "x"}]),
     "REQ_DETAIL_MISSING": payload(initiatives=[{"code": "ア", "status": "実施済"}]),

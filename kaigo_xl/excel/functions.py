@@ -191,7 +191,7 @@ def kasan_total(average, rate=None):
 @arg("fiscal_year", doc="年度（西暦）。省略時は2025（令和7年度）")
 @_cell_safe
 def payment_schedule(total_yen, installments, first_month=4, fiscal_year=context.DEFAULT_FISCAL_YEAR):
-    """支払予定（支払月と金額）をスピルで返します。各回は総額÷回数の切り捨て、端数は最終回に加えます（Q1）。"""
+    """支払予定（支払月と金額）をスピルで返します。各回は総額÷回数の切り捨てで、端数は最終回に加えます（このツールの取扱い）。"""
     total = to_int(total_yen, "加算総額", low=0)
     if total > context.policy().yen_max:
         raise CellProblem(f"加算総額「{total:,}」円は大きすぎます（上限 {context.policy().yen_max:,}円）。")

@@ -290,7 +290,7 @@ def payment_rows(ev: Evaluation) -> list[list[Any]]:
 
 
 def run_payment_table(book: xw.Book) -> None:
-    """支払予定表: a sheet with the installments of the 加算総額 (floor(total ÷ N), remainder last; Q1)."""
+    """支払予定表: a sheet with the installments of the 加算総額 (floor(total ÷ N), remainder last: our convention)."""
     ev = _evaluate_or_report(book, None)
     if ev is None:
         return

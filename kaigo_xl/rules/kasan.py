@@ -19,6 +19,10 @@ RATE_R7_YEN = 54_000  # 令和7年度: 職員1人当たり54,000円 (別添1 2(2
 DIVISOR = 12  # 12で除して (別添1 2(2)ア)
 FIRST_FISCAL_YEAR = 2025  # 令和7年度において…増額されるようにする (別添1 2(2)); 令和8年度以降は検討中 (Q6)
 
+# 職員1人当たりの年額 by fiscal year, as the notice gives it. Only 令和7年度 is known: Q6 says whether the add-on
+# continues from 令和8年度 is still under study. A municipality sets later years' rates in its policy.
+NOTICE_RATES_YEN: dict[int, int] = {2025: RATE_R7_YEN}
+
 _ROUNDING = {"floor": ROUND_FLOOR, "half_up": ROUND_HALF_UP, "ceiling": ROUND_CEILING}
 
 

@@ -4,7 +4,11 @@
 Q2 each municipality may substitute its own set drawn from the 職場環境等要件 of 介護職員等処遇改善加算.
 
 A requirement set is data (policy `requirements`): a list of rules, all of which must hold; a rule asks for at least
-k of some items, of one 区分, or of each 区分. For a plan, 実施予定 counts; for a results report only 実施済 does.
+k of some items, of one 区分, or of each 区分. An item counts when it is planned or done (計画又は既に実施). The notice
+says nothing about the results report; counting only 実施済 there is a municipality's rule (policy
+`report_requires_done`, `done_only` here).
+
+ア, イ, ウ stand for the catalog items ⑱, ⑰, ㉓: the notice numbers none of them, so this is our reading of their wording.
 """
 
 from __future__ import annotations
@@ -15,8 +19,8 @@ from dataclasses import dataclass
 from kaigo_xl.models import Initiative, Status
 from kaigo_xl.policy import RequirementRule
 
-PLAN_STATUSES = frozenset({Status.DONE, Status.PLANNED})  # 計画又は既に実施
-REPORT_STATUSES = frozenset({Status.DONE})  # 実績報告では実施済のみ
+PLAN_STATUSES = frozenset({Status.DONE, Status.PLANNED})  # 計画又は既に実施 (別添1 2(3)ア)
+DONE_STATUSES = frozenset({Status.DONE})  # 実施済のみ (a municipality's rule for the results report)
 
 
 @dataclass(frozen=True)
@@ -29,7 +33,7 @@ class Outcome:
 
 
 def canonical(code: str, aliases: Mapping[str, str]) -> str:
-    """ア, イ, ウ stand for the catalog items ⑱, ⑰, ㉓ (the notice's three requirements)."""
+    """ア, イ, ウ stand for the catalog items ⑱, ⑰, ㉓ (our reading of the wording of the notice's three requirements)."""
     return aliases.get(code, code)
 
 
@@ -37,11 +41,11 @@ def evaluate(
     initiatives: Iterable[Initiative],
     rules: Sequence[RequirementRule],
     *,
-    phase: str,
+    done_only: bool,
     aliases: Mapping[str, str],
     categories: Mapping[str, Sequence[str]],
 ) -> list[Outcome]:
-    statuses = REPORT_STATUSES if phase == "report" else PLAN_STATUSES
+    statuses = DONE_STATUSES if done_only else PLAN_STATUSES
     counted = {canonical(i.code, aliases) for i in initiatives if i.status in statuses}
     outcomes: list[Outcome] = []
     for rule in rules:

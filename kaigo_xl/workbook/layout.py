@@ -12,11 +12,14 @@ from dataclasses import dataclass
 from kaigo_xl.models import FISCAL_MONTHS
 from kaigo_xl.xlsx.refs import absolute, column_letters
 
-TEMPLATE_VERSION = "2025.1"  # bump when a cell moves; the reader warns about older books (TEMPLATE_OLD)
-COMPATIBLE_VERSIONS = frozenset({"2025.1"})
+TEMPLATE_VERSION = "2025.2"  # bump when a cell moves; the reader warns about older books (TEMPLATE_OLD)
+# 2025.1: one column of monthly figures (read as the plan in a 計画書, as the actual figures in a 実績報告書)
+LEGACY_VERSIONS = frozenset({"2025.1"})
+COMPATIBLE_VERSIONS = frozenset({TEMPLATE_VERSION})
 
 # ---- sheet names (Japanese, as users see them) ----
 S_GUIDE = "使い方"
+S_EXAMPLE = "記入例"
 S_FACILITY = "施設情報"
 S_MONTHLY = "月別職員数"
 S_ROSTER = "勤務形態一覧"
@@ -27,7 +30,7 @@ S_CHECKS = "チェック"
 S_PLAN = "計画書"
 S_REPORT = "実績報告書"
 S_SETTINGS = "設定"
-SHEET_ORDER = (S_GUIDE, S_FACILITY, S_MONTHLY, S_ROSTER, S_INITIATIVES, S_EXPENSES, S_CALC, S_CHECKS,
+SHEET_ORDER = (S_GUIDE, S_EXAMPLE, S_FACILITY, S_MONTHLY, S_ROSTER, S_INITIATIVES, S_EXPENSES, S_CALC, S_CHECKS,
                S_PLAN, S_REPORT, S_SETTINGS)
 INPUT_SHEETS = (S_FACILITY, S_MONTHLY, S_ROSTER, S_INITIATIVES, S_EXPENSES)
 
@@ -70,23 +73,40 @@ FACILITY_FIELDS: tuple[Field, ...] = (
 FIELD_BY_KEY = {f.key: f for f in FACILITY_FIELDS}
 PHASE_VALUES = {"計画書": "plan", "実績報告書": "report"}
 
-# ---- 月別職員数: one row a month, April (row 6) … March (row 17) ----
+# What the reader accepts in a choice cell besides the listed entries (text → value); written differently (全角,
+# spaces, lower case) they are read too, with a note (INPUT_NORMALISED). The template's formulas read the same.
+PHASE_READINGS = {**PHASE_VALUES, "計画": "plan", "実績報告": "report"}
+YES_NO_READINGS = {"あり": True, "なし": False, "有": True, "無": False}
+STATUS_READINGS = {"実施済": "実施済", "実施予定": "実施予定", "実施済み": "実施済", "予定": "実施予定"}
+SHORT_READINGS = {"○": True, "◯": True, "〇": True, "はい": True, "×": False, "いいえ": False}
+
+# ---- 月別職員数: one row a month, April (row 6) … March (row 17); 見込み (plan) and 実績 (actual) side by side ----
+# The 見込み are typed (C, D); the 実績 are typed (E, F) or come from the roster (I, J) when the input method is
+# 勤務形態一覧. A 計画書 is about the 見込み, a 実績報告書 about the 実績 (kaigo_xl.engine.staffing).
 MONTHLY_FIRST_ROW = 6
 MONTHLY_ROWS = tuple(range(MONTHLY_FIRST_ROW, MONTHLY_FIRST_ROW + 12))
 MONTH_ROW = dict(zip(FISCAL_MONTHS, MONTHLY_ROWS))  # month → row
 COL_MONTH_LABEL = "A"  # 令和7年4月 (formula)
 COL_MONTH = "B"  # 4 … 3 (fixed)
-COL_FTE = "C"  # input: 職員数（常勤換算）
-COL_TOKUTEI = "D"  # input: うち特定施設担当
-COL_ROSTER_FTE = "E"  # formula: 勤務形態一覧からの職員数
-COL_ROSTER_TOKUTEI = "F"  # formula: 勤務形態一覧からの特定施設担当
-COL_TARGET = "G"  # formula: 対象職員数
-INPUT_METHOD_CELL = "C3"  # 直接入力 | 勤務形態一覧
+COL_FTE = "C"  # input: 見込み 職員数（常勤換算）
+COL_TOKUTEI = "D"  # input: 見込み うち特定施設担当
+COL_ACTUAL_FTE = "E"  # input: 実績 職員数（常勤換算）, direct entry
+COL_ACTUAL_TOKUTEI = "F"  # input: 実績 うち特定施設担当, direct entry
+COL_TARGET = "G"  # formula: 見込みの対象職員数
+COL_ACTUAL_TARGET = "H"  # formula: 実績の対象職員数 (direct entry or roster)
+COL_ROSTER_FTE = "I"  # formula: 勤務形態一覧からの職員数 (実績)
+COL_ROSTER_TOKUTEI = "J"  # formula: 勤務形態一覧からの特定施設担当 (実績)
+COL_MONTH_STATUS = "K"  # formula: what is wrong with the month's figures of the document (blank when fine)
+INPUT_METHOD_CELL = "C3"  # 直接入力 | 勤務形態一覧 (how the 実績 are entered)
 INPUT_METHODS = ("直接入力", "勤務形態一覧")
-COL_MONTH_STATUS = "H"  # formula: what is wrong with the month (blank when fine)
-COL_EFF_FTE = "I"  # hidden formula: the month's 職員数 as the engine sees it (direct entry or roster)
-COL_EFF_TOKUTEI = "J"  # hidden formula: the month's 特定施設担当 as the engine sees it
-EFFECTIVE_METHOD_CELL = "I3"  # hidden formula: the input method the reader applies (blank choice → guessed)
+# hidden formulas: each month as the reader hands it to the engine ("" when blank or unreadable)
+COL_PLAN_FTE, COL_PLAN_TOKUTEI = "L", "M"  # the 見込み
+COL_REAL_FTE, COL_REAL_TOKUTEI = "N", "O"  # the 実績 (direct entry or roster)
+COL_EFF_FTE, COL_EFF_TOKUTEI = "P", "Q"  # those of the document (計画書: 見込み, 実績報告書: 実績)
+EFFECTIVE_METHOD_CELL = "L3"  # hidden formula: the input method the reader applies (blank choice → guessed)
+# hidden per-month flags of the document's figures (after the typed-text helpers R–AG): the month cannot be read
+# (reported at its cell, INPUT_INVALID), it is missing (blank), its first figure finer than tenths (column number)
+COL_EFF_UNREAD, COL_EFF_MISSING, COL_EFF_FINE = "AH", "AI", "AJ"
 MONTHLY_TOTAL_ROW = 18  # 合計
 MONTHLY_AVERAGE_ROW = 19  # 月平均 (÷ KX_DIVISOR)
 
@@ -104,6 +124,15 @@ ROSTER_PATTERNS = ("A", "B", "C", "D")
 ROSTER_SHORT_MARK = "○"
 ROSTER_COL_COUNTED = "A"  # formula: ○ when the job counts for the facility type (kasan.COUNTED_JOBS)
 ROSTER_MONTH_LABEL_ROW = 5  # month headings of the per-month results (rows 6–8), in each month's 措置 column
+ROSTER_NAME_ROW = 9  # 施設名 (printed on every page with the headings)
+# hidden per-month helper rows below the staff, in each month's 措置 column (what the checks count)
+ROSTER_HELPER_ROWS = {"text": 75, "invalid": 76, "invalid_row": 77, "split": 78, "split_row": 79}
+# hidden per-person helper columns right of the hours
+ROSTER_COL_USED, ROSTER_COL_BAD = "AJ", "AK"  # the row holds anything / its unreadable cells (INPUT_INVALID)
+ROSTER_COL_FIRST_BAD, ROSTER_COL_NORMALISED = "AL", "AM"  # the first unreadable cell (column number) / rewritten choices
+ROSTER_COL_UNCOUNTED, ROSTER_COL_NEW_JOB = "AN", "AO"  # a person whose job does not count / the first with that job
+ROSTER_COL_FIRST_NORMALISED = "AP"  # the first rewritten choice (column number, 0 when none)
+ROSTER_COL_PATTERN_READ, ROSTER_COL_SHORT_READ = "AQ", "AR"  # 勤務形態 as read (A–D or ""), 短時間勤務 (1 or 0)
 
 
 def roster_cols(month: int) -> tuple[int, int]:
@@ -117,6 +146,10 @@ INITIATIVE_FIXED_ROWS = {"ア": 6, "イ": 7, "ウ": 8}
 INITIATIVE_EXTRA_ROWS = tuple(range(11, 21))
 INI_COL_CODE, INI_COL_TITLE, INI_COL_STATUS, INI_COL_DETAIL = "A", "B", "C", "D"
 STATUS_CHOICES = ("実施済", "実施予定")
+# hidden formulas per row: the status as the reader reads it, whether the row is an initiative the engine gets,
+# its unreadable cell (INPUT_INVALID: column number, 0 when none), a rewritten choice (INPUT_NORMALISED), and the
+# rank of the further 職場環境等要件 items the forms list (1, 2, …)
+INI_COL_CANON, INI_COL_READ, INI_COL_BAD, INI_COL_NORMALISED, INI_COL_RANK = "F", "G", "H", "I", "J"
 
 # ---- 経費: spending lines ----
 EXPENSE_ROWS = tuple(range(6, 26))
@@ -126,13 +159,21 @@ EXPENSE_TOTAL_ROW = 27
 EXP_COL_JUDGE = "E"  # formula: 対象経費 / 充当できません / 区分が不明
 EXP_COL_CANONICAL = "F"  # hidden formula: the category as kaigo_xl.rules.spending reads it
 EXP_COL_ALLOWED = "G"  # hidden formula: 1 when the category may be charged
+# hidden formulas per row (H–O hold the typed-text helpers of the amounts): the row is read, the technology word
+# of its 内容, its unreadable cell (INPUT_INVALID: column number, 0 when none) and its rewritten numbers
+EXP_COL_READ, EXP_COL_WORD, EXP_COL_BAD, EXP_COL_NORMALISED, EXP_COL_FIRST_BAD = "P", "Q", "R", "S", "T"
+EXP_COL_FIRST_NORMALISED = "U"  # the first rewritten amount (column number, 0 when none)
 
 # ---- 計算: results of the native formulas ----
+# Column C holds the 見込み (plan) results, column D the 実績 (actual) ones where a row has both.
 CALC_CELLS = {
-    "target_sum": "C4",  # 対象職員数の12か月合計
-    "average": "C5",  # KX_AVERAGE_FTE
-    "annual": "C6",  # KX_ANNUAL_YEN
-    "monthly_rate": "C7",  # 1人1か月当たり（Q1）
+    "target_sum": "C4",  # 対象職員数の12か月合計（見込み）
+    "average": "C5",  # KX_AVERAGE_FTE（見込み）
+    "annual": "C6",  # KX_ANNUAL_YEN（見込み: 支払予定の基礎）
+    "actual_target_sum": "D4",  # 対象職員数の12か月合計（実績）
+    "actual_average": "D5",  # KX_ACTUAL_AVERAGE_FTE
+    "actual_annual": "D6",  # KX_ACTUAL_ANNUAL_YEN（実績: 精算の基礎。実績報告書のときだけ）
+    "monthly_rate": "C7",  # 1人1か月当たり（12か月で割った額、Q1）
     "phase": "C8",  # 計画書 | 実績報告書 (施設情報 or inferred as the engine does)
     "payment_total": "C23",
     "planned_total": "C26",
@@ -144,7 +185,8 @@ CALC_CELLS = {
     "additional": "C32",  # 追加支弁見込額
     "report_due": "C33",  # 実績報告書の提出期限 (date); D33 in 和暦
     "report_due_wareki": "D33",
-    "monthly_errors": "C34",  # number of monthly input errors (no total while > 0, as the engine)
+    "monthly_errors": "C34",  # 見込み: months missing or wrong (no total while > 0, as the engine)
+    "actual_errors": "D34",  # 実績: the same
     "payment_invalid": "C35",  # 1 when the payment plan is invalid
     "fiscal_year_label": "C36",  # 令和7年度
 }
@@ -155,8 +197,9 @@ CALC_PAYMENT_ROWS = tuple(range(11, 23))  # April … March: A month, B 和暦, 
 CHECK_VERDICT_CELL = "C3"  # 総合判定 ○／×
 CHECK_HEADER_ROW = 5
 CHECK_FIRST_ROW = 6
-CHECK_COL_ITEM, CHECK_COL_RESULT, CHECK_COL_SEVERITY = "B", "C", "D"
-CHECK_COL_REASON, CHECK_COL_CODE, CHECK_COL_WHERE = "E", "F", "G"
+CHECK_COL_ITEM, CHECK_COL_RESULT, CHECK_COL_SEVERITY, CHECK_COL_COUNT = "B", "C", "D", "E"
+CHECK_COL_REASON, CHECK_COL_CODE, CHECK_COL_WHERE = "F", "G", "H"  # H: a link to the first cell concerned
+CHECK_COL_PLACE = "I"  # hidden: that cell as text (月別職員数!C8), what the link shows
 
 # ---- 設定 (policy; protected) ----
 SETTINGS_CELLS = {
@@ -172,6 +215,15 @@ SETTINGS_CELLS = {
     "municipality": "C13",
     "mayor_title": "C14",
     "yen_max": "C15",  # upper bound of one spending line (EXP_TOO_LARGE)
+    "report_requires_done": "C16",  # 1 = a report counts only 実施済 (the municipality's rule)
+    "program_name": "C17",  # the add-on's name on the forms
+    "plan_form_label": "C18",
+    "report_form_label": "C19",
+    "plan_due": "C20",  # 計画書の提出期限 (date, or blank)
+    "contact": "C21",  # 提出先・問い合わせ先
+    "rate_default": "C22",  # the rate of a year the table below does not list
+    "rate_default_source": "C23",  # policy | assumed
+    "rate_source": "C24",  # formula: notice | policy | assumed, for the book's fiscal year
 }
 SETTINGS_LISTS_COL = "F"  # drop-down lists live in F… (hidden area)
 
@@ -187,9 +239,14 @@ NAMES: dict[str, str] = {
     "KX_FTE": _column(S_MONTHLY, COL_FTE, MONTHLY_ROWS),
     "KX_TOKUTEI_FTE": _column(S_MONTHLY, COL_TOKUTEI, MONTHLY_ROWS),
     "KX_TARGET_FTE": _column(S_MONTHLY, COL_TARGET, MONTHLY_ROWS),
+    "KX_ACTUAL_FTE": _column(S_MONTHLY, COL_ACTUAL_FTE, MONTHLY_ROWS),
+    "KX_ACTUAL_TOKUTEI_FTE": _column(S_MONTHLY, COL_ACTUAL_TOKUTEI, MONTHLY_ROWS),
+    "KX_ACTUAL_TARGET_FTE": _column(S_MONTHLY, COL_ACTUAL_TARGET, MONTHLY_ROWS),
     "KX_INPUT_METHOD": absolute(S_MONTHLY, INPUT_METHOD_CELL),
     "KX_AVERAGE_FTE": absolute(S_CALC, CALC_CELLS["average"]),
     "KX_ANNUAL_YEN": absolute(S_CALC, CALC_CELLS["annual"]),
+    "KX_ACTUAL_AVERAGE_FTE": absolute(S_CALC, CALC_CELLS["actual_average"]),
+    "KX_ACTUAL_ANNUAL_YEN": absolute(S_CALC, CALC_CELLS["actual_annual"]),
     "KX_PAYMENTS": _column(S_CALC, "C", CALC_PAYMENT_ROWS),  # yen per fiscal month, April … March
     "KX_INSTALLMENTS": absolute(S_FACILITY, FIELD_BY_KEY["payment.installments"].cell),
     "KX_FIRST_MONTH": absolute(S_FACILITY, FIELD_BY_KEY["payment.first_month"].cell),
@@ -222,7 +279,8 @@ def _roster_input_columns() -> tuple[str, ...]:
 
 INPUT_CELLS: dict[str, tuple[str, ...]] = {
     S_FACILITY: tuple(f.cell for f in FACILITY_FIELDS),
-    S_MONTHLY: (INPUT_METHOD_CELL, *(f"{c}{r}" for r in MONTHLY_ROWS for c in (COL_FTE, COL_TOKUTEI))),
+    S_MONTHLY: (INPUT_METHOD_CELL, *(f"{c}{r}" for r in MONTHLY_ROWS
+                                     for c in (COL_FTE, COL_TOKUTEI, COL_ACTUAL_FTE, COL_ACTUAL_TOKUTEI))),
     S_ROSTER: (ROSTER_WEEKLY_HOURS_CELL, *(f"{c}{r}" for r in ROSTER_ROWS for c in _roster_input_columns())),
     S_INITIATIVES: (*(f"{c}{r}" for r in INITIATIVE_FIXED_ROWS.values() for c in (INI_COL_STATUS, INI_COL_DETAIL)),
                     *(f"{c}{r}" for r in INITIATIVE_EXTRA_ROWS for c in (INI_COL_CODE, INI_COL_STATUS, INI_COL_DETAIL))),

@@ -36,9 +36,11 @@ BOLD = Font(name=FONT_NAME, size=10, bold=True)
 TITLE_FONT = Font(name=FONT_NAME, size=14, bold=True)
 RED_FONT = Font(name=FONT_NAME, size=10, bold=True, color="C00000")
 SMALL = Font(name=FONT_NAME, size=9, color="404040")
+LINK_FONT = Font(name=FONT_NAME, size=10, color="0563C1", underline="single")
 
 WRAP = Alignment(wrap_text=True, vertical="top")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+MIDDLE_WRAP = Alignment(vertical="center", wrap_text=True)
 UNLOCKED = Protection(locked=False)
 
 
@@ -155,6 +157,14 @@ def page_a4(ws: Worksheet, *, landscape: bool = False, fit_width: bool = True, p
         ws.print_area = print_area
     if title_rows:
         ws.print_title_rows = title_rows
+    # every printed page says which book and sheet it is and which page (the file is 施設番号_施設名.xlsx)
+    ws.oddHeader.right.text = "&F"
+    ws.oddHeader.right.size = 8
+    ws.oddFooter.left.text = "&A"
+    ws.oddFooter.left.size = 8
+    ws.oddFooter.center.text = "&P / &N ページ"
+    ws.oddFooter.center.size = 8
+    ws.page_margins.header = ws.page_margins.footer = 0.25
 
 
 def column_chart(title: str, y_title: str, num_format: str, width: float, height: float) -> BarChart:

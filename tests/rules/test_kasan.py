@@ -70,3 +70,32 @@ def test_a_municipal_rate_and_divisor_come_from_the_policy():
 
     ev = run(payload(fte="1.0"), policy=Policy(rate_yen=60_000))
     assert ev.annual_yen == 60_000
+
+
+# ---- the rate by fiscal year (別添1 2(2)イ: 令和7年度 54,000円; Q6: 令和8年度以降は検討中) ----
+
+
+def test_only_fiscal_2025_has_a_rate_from_the_notice():
+    assert kasan.NOTICE_RATES_YEN == {2025: 54_000}
+
+
+def test_a_later_year_says_the_rate_and_the_add_on_itself_are_undecided():
+    ev = run(payload(fiscal_year=2026))
+    [f] = [f for f in ev.findings if f.code == "FY_RATE_UNCONFIRMED"]
+    assert "令和8年度の単価は国から示されていません" in f.message and "検討中" in f.message and "Q6" in f.message
+    assert ev.rate.source == "assumed" and ev.annual_yen == 54_000
+
+
+def test_the_policy_sets_a_years_rate():
+    from kaigo_xl.policy import Policy
+
+    ev = run(payload(fiscal_year=2026), policy=Policy(rates_by_fiscal_year={2026: 60_000}))
+    assert "FY_RATE_UNCONFIRMED" not in {f.code for f in ev.findings}
+    assert (ev.rate.yen, ev.rate.source, ev.annual_yen) == (60_000, "policy", 60_000)
+
+
+def test_a_rate_the_municipality_wrote_applies_to_every_year_and_needs_no_warning():
+    from kaigo_xl.policy import Policy
+
+    ev = run(payload(fiscal_year=2027), policy=Policy(rate_yen=54_000))
+    assert "FY_RATE_UNCONFIRMED" not in {f.code for f in ev.findings} and ev.rate.source == "policy"

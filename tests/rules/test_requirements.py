@@ -37,3 +37,37 @@ def test_a_municipality_can_require_items_in_each_category():
 def test_unknown_codes_and_missing_details_are_reported():
     ev = run(payload(initiatives=[ini("ア", detail=""), ini("Z")]))
     assert {"REQ_UNKNOWN_ITEM", "REQ_DETAIL_MISSING"} <= codes(ev)
+
+
+# ---- whose rule: the notice's (別添1 2(3)ア), the municipality's own set (Q2), the report rule (a municipality's) ----
+
+
+def not_met(ev) -> str:
+    return next(f.message for f in ev.findings if f.code == "REQ_NOT_MET")
+
+
+def test_the_notices_requirement_is_cited_as_2_3_a():
+    assert "別添1 2(3)ア" in not_met(run(payload(initiatives=[])))
+
+
+def test_a_municipalitys_own_requirement_set_cites_q2():
+    policy = Policy(requirements=[RequirementRule(category="productivity", min_count=2)])
+    message = not_met(run(payload(initiatives=[ini("⑰")]), policy=policy))
+    assert "別添2 Q2" in message and "2(3)ア" not in message
+
+
+def test_requiring_done_actions_in_a_report_is_said_to_be_the_municipalitys_rule():
+    message = not_met(run(payload(phase="report", initiatives=[ini("イ", "実施予定")])))
+    assert "市区町村の規則" in message and "計画又は既に実施" in message
+
+
+def test_without_that_rule_a_planned_action_still_counts_in_a_report():
+    ev = run(payload(phase="report", initiatives=[ini("イ", "実施予定")]), policy=Policy(report_requires_done=False))
+    assert "REQ_NOT_MET" not in codes(ev)
+    [still] = [f for f in ev.findings if f.code == "REQ_STILL_PLANNED"]
+    assert "未実施" in still.message and "要件には数えています" in still.message
+
+
+def test_the_default_set_written_out_in_a_policy_file_is_still_the_notices():
+    policy = Policy(requirements=[RequirementRule(label="独自の名前", items=["ア", "イ", "ウ"], min_count=1)])
+    assert not policy.custom_requirements

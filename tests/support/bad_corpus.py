@@ -398,7 +398,9 @@ def _device(path: Path) -> None:
 
 
 def _roster_extremes(wb: openpyxl.Workbook) -> None:
-    """Every roster cell at the edge of the bounds: 999,999,999,999,999 hours, 10^-20 weekly hours."""
+    """Every roster cell at the edge of the bounds: 999,999,999,999,999 hours, 10^-20 weekly hours (in a results
+    report: the roster feeds the 実績)."""
+    wb[L.S_FACILITY][L.FIELD_BY_KEY["phase"].cell] = "実績報告書"
     wb[L.S_MONTHLY][L.INPUT_METHOD_CELL] = L.INPUT_METHODS[1]
     ws = wb[L.S_ROSTER]
     ws[L.ROSTER_WEEKLY_HOURS_CELL] = 1e-20

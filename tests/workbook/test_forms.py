@@ -1,5 +1,5 @@
-"""The official forms (計画書・実績報告書): one description, drawn with formulas or with the engine's values,
-refreshed in place by `kaigo-xl forms`, printed as one A4 page each."""
+"""The forms (計画書・実績報告書, this tool's 参考様式): one description, drawn with formulas or with the engine's
+values, refreshed in place by `kaigo-xl forms`, printed as two A4 pages each."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ from kaigo_xl.policy import Policy
 from kaigo_xl.workbook import layout
 from kaigo_xl.workbook.forms.render import add_form_sheets, render_form_sheet
 from kaigo_xl.workbook.forms.spec import FORMS, PLAN, REPORT, STYLES
-from kaigo_xl.workbook.forms.values import form_values, value_table
+from kaigo_xl.workbook.forms.values import form_values, lookup, value_table
 from kaigo_xl.workbook.template import build_template
 from kaigo_xl.xlsx import libreoffice
 from kaigo_xl.xlsx.save import write_workbook
@@ -77,7 +77,7 @@ def test_boxes_never_overlap_and_stay_on_the_page(spec) -> None:
 def test_every_value_box_has_a_formula_and_an_engine_value(spec) -> None:
     table = value_table(evaluation(sample_payload()))
     for box in spec.dynamic_boxes():
-        assert box.key in table, box.key
+        lookup(spec, table, box.key)  # a value for every box
         if box.key != "stamp":
             assert box.formula and box.formula.startswith("="), box.key
 
@@ -175,7 +175,7 @@ def test_the_submission_date_is_printed_on_the_document_being_submitted() -> Non
 def test_the_title_and_addressee_follow_the_input() -> None:
     data = report_payload()
     v = form_values(REPORT, evaluation(data))
-    assert v["A2"] == "令和7年度　介護人材確保・職場環境改善等加算　実績報告書"
+    assert v["A2"] == "令和7年度　介護人材確保・職場環境改善等加算（仮称）　実績報告書"  # the notice's （仮称）
     assert v[cell_of(REPORT, "addressee")] == "見本市長　殿"
     data["addressee"] = ""
     assert form_values(REPORT, evaluation(data, Policy(mayor_title="見本町長")))[cell_of(REPORT, "addressee")] == \
@@ -194,6 +194,89 @@ def test_form_values_are_plain_data_for_every_writer() -> None:
             assert value is None or type(value) in (str, int), repr(value)
 
 
+# ------------------------------------------------------------------ honest forms (issue 11, point 2)
+
+
+def test_a_form_with_errors_says_it_is_not_final() -> None:
+    data = copy.deepcopy(sample_payload())
+    data["facility"]["name"] = ""  # FACILITY_NAME_MISSING (an error)
+    for spec in FORMS:
+        assert form_values(spec, evaluation(data))[cell_of(spec, "draft")].startswith("未完成：チェックにエラーがあります")
+        assert form_values(spec, evaluation(sample_payload()))[cell_of(spec, "draft")] is None
+
+
+def test_the_draft_mark_is_inside_the_print_area_at_the_top_and_red() -> None:
+    for spec in FORMS:
+        box = next(b for b in spec.boxes if b.key == "draft")
+        assert range_boundaries(box.ref)[1] <= 3 and STYLES[box.style].color == "C00000"
+        assert box.formula.startswith('=IF(KX_CHECK_OK="○","",')
+
+
+def test_no_form_calls_itself_a_ministry_form_and_a_municipality_may_label_it() -> None:
+    for spec in FORMS:
+        assert not any("別紙様式" in (b.text + (b.formula or "")) for b in spec.boxes)
+    ev = evaluation(sample_payload(), Policy(plan_form_label="様式第1号", program_name="職場環境改善等加算"))
+    v = form_values(PLAN, ev)
+    assert v["A1"] == "様式第1号" and v["A2"] == "令和7年度　職場環境改善等加算　計画書"
+    assert form_values(PLAN, evaluation(sample_payload()))["A1"] == "参考様式"
+
+
+def test_technology_spending_has_its_own_row_marked_not_chargeable() -> None:
+    data = report_payload()
+    data["expenses"].append({"category": "介護テクノロジー機器購入", "description": "見守りセンサー", "planned_yen": 80_000,
+                             "actual_yen": 90_000})
+    ev = evaluation(data)
+    for spec, kind in ((PLAN, "planned"), (REPORT, "actual")):
+        row = int(cell_of(spec, f"exp.{kind}.介護テクノロジー機器購入")[1:])
+        label = next(b.text for b in spec.boxes if b.ref == f"A{row}")
+        assert label == "介護テクノロジー機器購入（充当不可）"
+        v = form_values(spec, ev)
+        assert v[cell_of(spec, f"exp.{kind}.介護テクノロジー機器購入")] == (80_000 if kind == "planned" else 90_000)
+        assert v[cell_of(spec, "exp.desc.介護テクノロジー機器購入")] == "見守りセンサー"
+    assert form_values(REPORT, ev)[cell_of(REPORT, "exp.actual.total")] == 475_000  # not counted
+
+
+def test_further_items_print_their_number_title_detail_and_in_the_report_done_or_not_done() -> None:
+    data = report_payload()
+    data["initiatives"] += [{"code": "⑤", "status": "実施済", "detail": "外部研修に2名参加"},
+                            {"code": "㉕", "status": "実施予定", "detail": "表彰制度を検討"}]
+    ev = evaluation(data)
+    v = form_values(REPORT, ev)
+    assert v[cell_of(REPORT, "req.extra.1.title")].startswith("⑤ ")
+    assert v[cell_of(REPORT, "req.extra.1.detail")] == "外部研修に2名参加"
+    assert v[cell_of(REPORT, "req.extra.1.report")] == "☑ 実施済\n□ 未実施"
+    assert v[cell_of(REPORT, "req.extra.2.report")] == "□ 実施済\n☑ 未実施"
+    assert form_values(PLAN, ev)[cell_of(PLAN, "req.extra.2.plan")] == "□ 実施済\n☑ 実施予定"
+
+
+def test_more_further_items_than_the_form_holds_are_counted_in_a_line() -> None:
+    data = copy.deepcopy(sample_payload())
+    data["initiatives"] += [{"code": c, "status": "実施済", "detail": "x"} for c in "①②③④⑤"]
+    assert form_values(PLAN, evaluation(data))[cell_of(PLAN, "req.more")] == "※ ほか2件の取組は取組シートのとおり"
+
+
+def test_the_report_shows_the_plan_beside_the_actual_figures() -> None:
+    data = report_payload()
+    data["monthly_actual"] = [dict(m, fte=Decimal("9.5")) for m in data["monthly"]]
+    ev = evaluation(data)
+    v = form_values(REPORT, ev)
+    assert (v[cell_of(REPORT, "target.0")], v[cell_of(REPORT, "plan.target.0")]) == ("7.5", "8.5")
+    assert v[cell_of(REPORT, "plan.annual")] == 472_500 and v[cell_of(REPORT, "annual")] == ev.actual.result.annual_yen
+    assert form_values(PLAN, ev)[cell_of(PLAN, "annual")] == 472_500  # the 計画書 keeps its 見込み
+
+
+def test_rows_for_clerks_text_are_tall_enough_for_the_longest_text_the_inputs_admit() -> None:
+    from kaigo_xl.rules import printing
+    from kaigo_xl.workbook.forms.spec import LINE_PT, chars_per_line
+
+    for spec in FORMS:
+        for box in spec.boxes:
+            if box.chars:
+                lines = -(-box.chars // int(chars_per_line(box.ref, box.style)))
+                assert spec.heights[int(box.anchor[1:])] >= lines * LINE_PT * STYLES[box.style].size / 10, box.key
+        assert any(b.chars == printing.INITIATIVE_DETAIL_CHARS for b in spec.boxes)
+
+
 # ------------------------------------------------------------------ drawing
 
 
@@ -204,18 +287,21 @@ def drawn(spec, values) -> openpyxl.worksheet.worksheet.Worksheet:
 
 
 @pytest.mark.parametrize("spec", FORMS, ids=lambda s: s.sheet)
-def test_a_form_prints_on_one_a4_portrait_page(spec) -> None:
+def test_a_form_prints_on_a4_portrait_pages_broken_before_the_initiatives(spec) -> None:
     ws = drawn(spec, None)
     assert int(ws.page_setup.paperSize) == 9 and ws.page_setup.orientation == "portrait"
     assert ws.sheet_properties.pageSetUpPr.fitToPage
-    assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 1)
+    assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
+    assert [b.id for b in ws.row_breaks.brk] == [spec.page_break]
     assert ws.print_area == f"'{ws.title}'!$A$1:${spec.last_col}${spec.last_row}"
+    assert "&P" in ws.oddFooter.center.text  # page numbers
 
 
 def test_formula_mode_writes_formulas_and_value_mode_writes_values() -> None:
     ev = evaluation(sample_payload())
     address = cell_of(PLAN, "annual")
     assert drawn(PLAN, None)[address].value == "=IF(KX_ANNUAL_YEN=\"\",\"\",KX_ANNUAL_YEN)"
+    assert drawn(REPORT, None)[cell_of(REPORT, "annual")].value.endswith("KX_ACTUAL_ANNUAL_YEN)")
     assert drawn(PLAN, form_values(PLAN, ev))[address].value == 472_500
 
 
@@ -256,8 +342,26 @@ def _same(expected: object, got: object) -> bool:
     return expected == got or (expected is None and got == "")
 
 
+def _full_report() -> dict:
+    """A report with its own actual figures, further items, and technology spending (an error: the draft mark)."""
+    data = report_payload()
+    data["monthly_actual"] = [dict(m, fte=m["fte"] - Decimal("0.3")) for m in data["monthly"]]
+    data["initiatives"] += [{"code": "⑤", "status": "実施済", "detail": "外部研修に参加"},
+                            {"code": "㉕", "status": "実施予定", "detail": "表彰制度を検討"}]
+    data["expenses"].append({"category": "介護ロボット", "description": "移乗支援機器", "planned_yen": 1, "actual_yen": 9})
+    return data
+
+
+def _plan_with_errors() -> dict:
+    data = copy.deepcopy(sample_payload())
+    data["monthly"][2]["fte"] = Decimal("-1")
+    data["facility"]["name"] = ""
+    return data
+
+
 @needs_lo
-@pytest.mark.parametrize("data", [sample_payload(), report_payload()], ids=["plan", "report"])
+@pytest.mark.parametrize("data", [sample_payload(), report_payload(), _full_report(), _plan_with_errors()],
+                         ids=["plan", "report", "full_report", "plan_with_errors"])
 def test_the_template_forms_show_the_engines_values_in_plain_excel(tmp_path: Path, data: dict) -> None:
     ev = evaluation(data)
     book = tmp_path / "book.xlsx"
@@ -393,7 +497,7 @@ def test_error_findings_still_give_forms_and_exit_1(tmp_path: Path, capsys) -> N
     write_workbook(build_template(Policy(), data=inp), path)
     assert main(["forms", str(path)]) == 1
     out = capsys.readouterr().out
-    assert "FTE_NEGATIVE" in out and "月別職員数!C8" in out
+    assert "FTE_NEGATIVE" in out and "月別職員数!E8" in out  # a report's own figures: the 実績 column
     wb = openpyxl.load_workbook(path)
     assert wb[layout.S_REPORT][cell_of(REPORT, "annual")].value is None  # no total while a month is wrong
     assert wb[layout.S_REPORT][cell_of(REPORT, "facility_name")].value == "養護老人ホーム さくら苑"
@@ -410,13 +514,13 @@ def test_pdf_without_libreoffice_says_what_to_install_and_leaves_the_book(book: 
 
 
 @needs_lo
-def test_pdf_gives_one_a4_portrait_page_per_form_with_fonts_embedded(book: Path, tmp_path: Path) -> None:
+def test_pdf_gives_two_a4_portrait_pages_per_form_with_fonts_embedded(book: Path, tmp_path: Path) -> None:
     out = tmp_path / "pdf"
     assert main(["forms", str(book), "--pdf", str(out)]) == 0
     for name in (layout.S_PLAN, layout.S_REPORT):
         info = pdf_info(out / f"{name}.pdf")
         width, height = info["page_size_pt"]
         assert abs(width - 595) <= 2 and abs(height - 842) <= 2
-        assert info["pages"] == 1
+        assert info["pages"] == 2
         assert info["fonts"] and info["all_fonts_embedded"]
         assert any("CJK" in font for font, _ in info["fonts"])  # Japanese glyphs from an embedded CJK font

@@ -42,9 +42,11 @@ from kaigo_xl.xlsx.save import workbook_bytes
 
 
 def roster_sample(sample: dict) -> dict:
-    """The sample facility with hours in 勤務形態一覧 instead of monthly FTEs."""
+    """The sample facility's results report, the 実績 from hours in 勤務形態一覧 (the 見込み stay as planned)."""
     sample = copy.deepcopy(sample)
-    sample["monthly"] = []
+    sample.update(phase="report", monthly_actual=[], received_yen=472_500)
+    for line in sample["expenses"]:
+        line["actual_yen"] = line["planned_yen"]
     full = {m: 160 for m in FISCAL_MONTHS}
     sample["roster"] = {"weekly_fulltime_hours": 40, "staff": [
         {"name": "山田", "job": "支援員", "pattern": "A", "sochi_hours": full},
@@ -179,6 +181,7 @@ def test_text_in_a_number_cell(book):
     assert bad.location == f"月別職員数!C{ROW[6]}" == "月別職員数!C8"
     assert "「十」は数値として読めません" in bad.message and "6月" in bad.message
     assert ev.annual_yen is None  # no amount from a year with an unreadable month
+    assert not found(ev, "MONTH_MISSING")  # one mistake, one error
 
 
 def test_negative_value(book):
@@ -405,12 +408,13 @@ def test_expense_findings_point_at_the_row_they_came_from(book):
 # ---- 勤務形態一覧 -------------------------------------------------------------------------------------------------
 
 
-def test_roster_hours_become_the_monthly_ftes(roster_book, sample):
+def test_roster_hours_become_the_actual_monthly_ftes(roster_book, sample):
     data = roster_sample(sample)
     from_book = read_and_evaluate(roster_book)
     from_json = evaluate(parse_payload(data)[0])
     assert from_book.annual_yen == from_json.annual_yen is not None
     assert [r.fte for r in from_book.monthly] == [r.fte for r in from_json.monthly]
+    assert from_book.actual.source == "roster" and from_book.plan.result.annual_yen == 472_500
     assert [f.location for f in found(from_book, "ROSTER_JOB_NOT_COUNTED")] == ["勤務形態一覧!C14"]  # 鈴木 (調理員), third roster row, job column
 
 
@@ -535,15 +539,16 @@ def test_any_cell_content_gives_results_or_findings(changes, kind):
         assert f.location.split("!")[0] in L.SHEET_ORDER, f
 
 
-def test_roster_hours_typed_as_text_are_an_error_because_excel_would_not_count_them(roster_book):
-    # The roster's SUMPRODUCT formulas skip text; reading 「160」 as 160 would make Python and Excel disagree.
+def test_roster_hours_typed_as_text_are_an_error_and_give_no_total(roster_book):
+    # The roster's formulas cannot read 「160」; the sheet shows no total for that month, and neither does the command.
     col = L.roster_cols(4)[0]
     ref = f"{openpyxl.utils.get_column_letter(col)}{L.ROSTER_FIRST_ROW}"
     set_cells(roster_book, L.S_ROSTER, **{ref: "１６０"})
-    inp, findings, _ = read_workbook(roster_book)
-    bad = found(findings, "INPUT_INVALID")
+    ev = read_and_evaluate(roster_book)
+    bad = found(ev, "INPUT_INVALID")
     assert [f.location for f in bad] == [f"{L.S_ROSTER}!{ref}"]
     assert "半角の数値" in bad[0].message
+    assert ev.annual_yen is None and not found(ev, "MONTH_MISSING")
 
 
 def test_the_collect_path_reads_the_same_as_a_full_check(book, roster_book):
@@ -617,3 +622,67 @@ def test_error_values_in_the_file_are_read_at_their_cells_even_those_calamine_re
             for code in ("#SPILL!", "#DIV/0!") if code in f.message] == [
         (f"{L.S_MONTHLY}!{C}6", True), (f"{L.S_MONTHLY}!{C}7", True)]
     assert inp is not None and inp.facility.name == "養護老人ホーム さくら苑"
+
+# ---- plan and actual, one mistake one error (issue 11) --------------------------------------------------------
+
+
+def test_a_report_reads_its_actual_figures_from_their_own_columns(book):
+    set_cells(book, L.S_FACILITY, C16="実績報告書")
+    set_cells(book, L.S_MONTHLY, **{f"{L.COL_ACTUAL_FTE}{r}": 9.5 for r in L.MONTHLY_ROWS})
+    ev = read_and_evaluate(book)
+    assert ev.phase == "report" and ev.actual.source == "monthly_actual"
+    assert ev.annual_yen == 12 * 95 * 450  # 9.5 persons, 特定施設 blank = 0
+    assert ev.plan.result.annual_yen == 472_500  # the 見込み stay, beside them
+
+
+def test_a_report_with_blank_actual_columns_says_the_actual_figures_are_missing(book):
+    set_cells(book, L.S_FACILITY, C16="実績報告書")
+    [missing] = found(read_and_evaluate(book), "MONTH_MISSING")
+    assert missing.location == "月別職員数!E6:E17" and "実績" in missing.message
+
+
+def test_a_blank_payment_count_is_an_input_error_at_its_cell(book):
+    set_cells(book, L.S_FACILITY, C18=None)
+    inp, findings, _ = read_workbook(book)
+    assert [(f.code, f.location) for f in findings] == [("INPUT_INVALID", "施設情報!C18")]
+    assert inp.payment.installments == 1  # the model's default, as the sheet uses
+
+
+def test_a_negative_received_amount_is_an_input_error(book):
+    set_cells(book, L.S_FACILITY, C20=-5000)
+    inp, findings, _ = read_workbook(book)
+    assert [(f.code, f.location) for f in findings] == [("INPUT_INVALID", "施設情報!C20")]
+    assert inp.received_yen is None
+
+
+def test_a_book_of_the_old_version_reads_its_one_column_as_before(tmp_path, sample):
+    sample.update(phase="report")
+    for line in sample["expenses"]:
+        line["actual_yen"] = line["planned_yen"]
+    path = write_book(tmp_path / "old.xlsx", sample)
+    wb = openpyxl.load_workbook(path)
+    for r in L.MONTHLY_ROWS:  # a 2025.1 book held its figures in C and D only
+        wb[L.S_MONTHLY][f"{L.COL_ACTUAL_FTE}{r}"] = None
+    wb[L.S_SETTINGS][L.SETTINGS_CELLS["template_version"]] = "2025.1"
+    wb.save(path)
+    ev = read_and_evaluate(path)
+    assert ev.annual_yen == 472_500 and ev.actual.source == "monthly"
+    [old] = found(ev, "TEMPLATE_OLD")
+    assert "以前と同じ読み方" in old.message
+
+
+def test_a_free_text_technology_category_is_technology(book):
+    set_cells(book, L.S_EXPENSES, A8="介護ロボット")
+    ev = read_and_evaluate(book)
+    assert [f.location for f in found(ev, "EXP_TECHNOLOGY")] == ["経費!A8"] and not found(ev, "EXP_UNKNOWN_CATEGORY")
+
+
+def test_a_technology_description_points_at_its_cell(book):
+    set_cells(book, L.S_EXPENSES, B7="インカム10台の購入")
+    assert [f.location for f in found(read_and_evaluate(book), "EXP_TECHNOLOGY_SUSPECTED")] == ["経費!B7"]
+
+
+def test_two_decimals_are_a_warning_at_the_first_such_cell(book):
+    set_cells(book, L.S_MONTHLY, C7=10.25, D9=2.05)
+    [f] = found(read_and_evaluate(book), "FTE_PRECISION")
+    assert f.location == "月別職員数!C7" and "5月・7月" in f.message

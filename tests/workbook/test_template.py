@@ -103,19 +103,22 @@ def test_every_sheet_is_protected_without_a_password(wb):
         assert not ws.protection.password, ws.title
 
 
-def test_target_fte_is_a_formula_choosing_roster_or_direct_entry(wb):
-    f = wb[layout.S_MONTHLY]["G6"].value
-    assert f.startswith(f'=IF(${layout.EFFECTIVE_METHOD_CELL[0]}${layout.EFFECTIVE_METHOD_CELL[1:]}="勤務形態一覧",'
-                        "ROUND(E6-F6,10)") and "ROUND(N6-N(R6),10)" in f  # N6, R6: C6, D6 read as the reader does
+def test_the_plan_target_is_the_expected_figures_and_the_actual_target_direct_entry_or_roster(wb):
+    ws = wb[layout.S_MONTHLY]
+    assert ws["G6"].value == '=IF(L6="","",ROUND(L6-M6,10))'  # L, M: C6, D6 as the reader reads them
+    assert ws["H6"].value == '=IF(N6="","",ROUND(N6-O6,10))'
+    assert ws["N6"].value.startswith("=IF(('月別職員数'!$L$3=\"勤務形態一覧\"),I6,")  # the roster, or E6 typed
+    assert "AC6" in ws["N6"].value  # E6 read as the reader does
 
 
 def test_number_cells_feeding_money_are_read_through_the_typed_text_helpers(wb):
     monthly, calc = wb[layout.S_MONTHLY], wb[layout.S_CALC]
-    assert monthly["N6"].value.startswith("=IF(ISNUMBER(C6),C6,")  # 職員数 as typed, or its text read as a number
-    assert 'ASC(SUBSTITUTE(D6&""' in monthly["O6"].value
+    assert monthly["U6"].value.startswith("=IF(ISNUMBER(C6),C6,")  # 職員数 as typed, or its text read as a number
+    assert 'ASC(SUBSTITUTE(D6&""' in monthly["V6"].value
+    assert monthly["AC6"].value.startswith("=IF(ISNUMBER(E6),E6,")  # the 実績 too
     assert "'施設情報'!$I$20" in calc[layout.CALC_CELLS["received"]].value
     assert "'経費'!$O$" in calc[layout.CALC_CELLS["actual_total"]].value
-    assert all(monthly.column_dimensions[c].hidden for c in "KLMNOPQR")
+    assert all(monthly.column_dimensions[c].hidden for c in ("L", "Q", "R", "Y", "AG", "AJ"))
 
 
 def test_annual_total_rounds_float_noise_before_rounding_down(wb):
@@ -133,7 +136,7 @@ _PORTABLE = {"IF", "AND", "OR", "NOT", "SUM", "SUMPRODUCT", "SUMIFS", "COUNT", "
              "ROUND", "ROUNDDOWN", "ROUNDUP", "MAX", "MIN", "MOD", "N", "ISNUMBER", "IFERROR", "TRIM", "DATE",
              "YEAR", "MONTH", "DAY", "EOMONTH", "WORKDAY", "VLOOKUP", "TEXT", "COLUMN", "LEFT", "ABS", "INDEX",
              "MATCH", "SUMIF", "MID", "RIGHT", "LEN", "CHAR", "REPT", "ISBLANK", "ISTEXT", "VALUE", "ROW",
-              "ASC", "CLEAN", "FIND", "ISERROR", "SUBSTITUTE"}
+              "ASC", "CLEAN", "FIND", "ISERROR", "SUBSTITUTE", "UPPER", "EXACT", "ISLOGICAL", "ADDRESS", "HYPERLINK"}
 
 
 def test_formulas_use_only_functions_excel_2016_and_libreoffice_share(wb):
@@ -184,7 +187,7 @@ def test_input_method_is_a_drop_down_defaulting_to_direct_entry(wb):
 
 
 def test_monthly_inputs_accept_only_non_negative_numbers(wb):
-    dv = _validations(wb[layout.S_MONTHLY])["C6:D17"]
+    dv = _validations(wb[layout.S_MONTHLY])["C6:F17"]
     assert (dv.type, dv.formula1) == ("decimal", "0") and "常勤換算数" in dv.error
 
 
@@ -228,7 +231,7 @@ def test_calc_sheet_has_a_chart_of_the_monthly_target(wb):
 
 def test_check_rows_carry_engine_finding_codes(wb):
     ws = wb[layout.S_CHECKS]
-    codes = {ws[f"F{r}"].value for r in range(layout.CHECK_FIRST_ROW, ws.max_row + 1)} - {None}
+    codes = {ws[f"{layout.CHECK_COL_CODE}{r}"].value for r in range(layout.CHECK_FIRST_ROW, ws.max_row + 1)} - {None}
     assert codes <= set(CODES)
     assert {"MONTH_MISSING", "FTE_NEGATIVE", "FTE_TOO_LARGE", "TOKUTEI_EXCEEDS_FTE", "FACILITY_NAME_MISSING",
             "REQ_NOT_MET", "EXP_TECHNOLOGY", "EXP_PLANNED_SHORT", "PAY_BEYOND_FISCAL_YEAR",
@@ -239,7 +242,8 @@ def test_settings_hold_the_policy_values():
     policy = Policy(rate_yen=60_000, divisor=11, yen_rounding="half_up", refund_enabled=False)
     ws = build_template(policy)[layout.S_SETTINGS]
     cells = layout.SETTINGS_CELLS
-    assert ws[cells["rate_yen"]].value == 60_000
+    assert ws[cells["rate_default"]].value == 60_000 and ws[cells["rate_default_source"]].value == "policy"
+    assert ws[cells["rate_yen"]].value.startswith("=IFERROR(VLOOKUP(KX_FISCAL_YEAR,")  # the year's rate
     assert ws[cells["divisor"]].value == 11
     assert ws[cells["yen_rounding"]].value == "四捨五入"
     assert ws[cells["refund_enabled"]].value == 0
@@ -252,7 +256,7 @@ def test_each_requirement_rule_gets_a_check_row():
     policy = Policy(requirements=[RequirementRule(items=["ア", "イ", "ウ"]),
                                   RequirementRule(category="productivity", min_count=2)])
     ws = build_template(policy)[layout.S_CHECKS]
-    rows = [r for r in range(layout.CHECK_FIRST_ROW, ws.max_row + 1) if ws[f"F{r}"].value == "REQ_NOT_MET"]
+    rows = [r for r in range(layout.CHECK_FIRST_ROW, ws.max_row + 1) if ws[f"{layout.CHECK_COL_CODE}{r}"].value == "REQ_NOT_MET"]
     assert len(rows) == 2
 
 
@@ -412,3 +416,143 @@ def test_cli_template_explains_data_that_does_not_fit(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "60人まで" in err and str(data) in err  # the file that does not fit is named
     assert not (tmp_path / "b.xlsx").exists()
+
+
+# ---------------------------------------------------------------- what a clerk needs (issue 11, point 6)
+
+
+def _texts(ws) -> str:
+    return "\n".join(str(c.value) for row in ws.iter_rows() for c in row if c.value is not None)
+
+
+def test_the_guide_says_to_return_the_book_without_renaming_it(wb):
+    assert "ファイル名を変えずに" in _texts(wb[layout.S_GUIDE])
+
+
+def test_the_guide_shows_the_municipalitys_deadline_and_contact():
+    import datetime as dt
+
+    policy = Policy(plan_due=dt.date(2025, 6, 30), contact="見本市 福祉課 0123-45-6789")
+    book = build_template(policy)
+    settings = book[layout.S_SETTINGS]
+    assert settings[layout.SETTINGS_CELLS["contact"]].value == "見本市 福祉課 0123-45-6789"
+    assert settings[layout.SETTINGS_CELLS["plan_due"]].value == dt.date(2025, 6, 30)
+    guide = _texts(book[layout.S_GUIDE])
+    assert "計画書の提出期限" in guide and "提出先・問い合わせ先" in guide and "'設定'!$C$21" in guide
+
+
+def test_the_guide_labels_whose_rule_each_rule_is(wb):
+    guide = _texts(wb[layout.S_GUIDE])
+    remainder = next(line for line in guide.splitlines() if "端数は最終回" in line)
+    assert remainder.startswith("【ツール】") and "Q1" not in remainder  # the remainder rule is not Q1's
+    assert "新たに助成対象とする予定" in guide  # 2(4): 予定
+    assert "このブックの読み方" in guide  # ⑰/⑱/㉓ is our reading
+    assert "検討中" in guide and "Q6" in guide
+
+
+def test_the_guide_lists_the_related_support_measures(wb):
+    guide = _texts(wb[layout.S_GUIDE])
+    for m in default_catalog().measures_for("overview"):
+        assert m["name"] in guide
+
+
+def test_the_filled_example_cannot_be_taken_for_the_facilitys_own_data(wb):
+    ws = wb[layout.S_EXAMPLE]
+    assert "記入例" in ws["A1"].value and "計算に使われず" in ws["A2"].value
+    assert not any(isinstance(c.value, str) and c.value.startswith("=") for row in ws.iter_rows() for c in row)
+    assert not any(c.fill.fgColor.rgb == YELLOW for row in ws.iter_rows() for c in row)  # no input cell
+    assert "（記入例）" in _texts(ws)
+    assert layout.S_EXAMPLE not in layout.INPUT_SHEETS
+
+
+def test_multi_page_sheets_print_the_file_sheet_and_page_number(wb):
+    for name in (layout.S_GUIDE, layout.S_ROSTER, layout.S_CHECKS, layout.S_SETTINGS):
+        ws = wb[name]
+        assert "&P" in ws.oddFooter.center.text and ws.oddHeader.right.text == "&F", name
+
+
+def test_the_roster_repeats_the_facility_name_and_its_title_fits_the_repeated_columns(wb):
+    ws = wb[layout.S_ROSTER]
+    assert ws.print_title_rows.startswith(f"${layout.ROSTER_NAME_ROW}:")
+    assert ws[f"A{layout.ROSTER_NAME_ROW}"].value.startswith('="施設名: "&')
+    assert len(ws["A1"].value) <= 15  # 14 pt in columns A–E (49 units)
+
+
+def test_the_yen_limit_setting_fits_its_column(wb):
+    assert wb[layout.S_SETTINGS].column_dimensions["C"].width >= 18  # 10,000,000,000円 was ###
+
+
+# ---------------------------------------------------------------- チェック points at the cell (point 3)
+
+
+def test_each_check_row_links_to_the_cell_it_names(wb):
+    ws = wb[layout.S_CHECKS]
+    for r in range(layout.CHECK_FIRST_ROW, ws.max_row + 1):
+        link = ws[f"{layout.CHECK_COL_WHERE}{r}"].value
+        assert link.startswith('=HYPERLINK("#\'"&SUBSTITUTE(') and f"{layout.CHECK_COL_PLACE}{r}" in link
+
+
+def test_the_verdict_counts_errors_as_the_command_does(wb):
+    assert '"エラー "' in wb[layout.S_CHECKS]["D3"].value and "SUMIF(" in wb[layout.S_CHECKS]["C3"].value
+
+
+@pytest.mark.parametrize(("sheet", "cells"), [
+    (layout.S_MONTHLY, ("C6:C17", "D6:D17", "E6:E17", "F6:F17")),
+    (layout.S_EXPENSES, ("A6:A25", "B6:B25", "C6:C25", "D6:D25")),
+    (layout.S_INITIATIVES, ("A6:A20", "C6:C20", "D6:D20")),
+])
+def test_offending_input_cells_turn_red(wb, sheet, cells):
+    ranges = {str(cf.sqref) for cf in wb[sheet].conditional_formatting}
+    assert set(cells) <= ranges
+
+
+def test_every_input_cell_a_check_points_at_turns_red(wb):
+    for sheet in layout.INPUT_SHEETS:
+        rules = [r for cf in wb[sheet].conditional_formatting for r in cf.rules]
+        assert any("ADDRESS(ROW(),COLUMN(),4)" in r.formula[0] for r in rules), sheet
+
+
+def test_every_roster_hour_the_command_refuses_or_reports_turns_red(wb):
+    ws = wb[layout.S_ROSTER]
+    [rule] = [r for cf in ws.conditional_formatting if str(cf.sqref) == "F12:AC71" for r in cf.rules]
+    assert "ISTEXT(F12)" in rule.formula[0] and "24*INDEX(" in rule.formula[0]
+
+
+def test_text_inputs_admit_only_what_the_forms_print(wb):
+    from kaigo_xl.rules import printing
+
+    limits = {(layout.S_FACILITY, layout.FIELD_BY_KEY["facility.name"].cell): printing.FACILITY_NAME_CHARS,
+              (layout.S_INITIATIVES, "D6:D8"): printing.INITIATIVE_DETAIL_CHARS,
+              (layout.S_EXPENSES, "B6:B25"): printing.EXPENSE_DESCRIPTION_CHARS}
+    for (sheet, ref), limit in limits.items():
+        dv = _validations(wb[sheet])[ref]
+        assert (dv.type, dv.formula1, dv.errorStyle) == ("textLength", str(limit), "stop"), (sheet, ref)
+
+
+def test_the_technology_words_and_the_rates_are_lists_on_the_settings_sheet(wb):
+    lists = Lists(default_catalog())
+    ws = wb[layout.S_SETTINGS]
+    assert ws[f"{lists.letter['keyword']}4"].value == default_catalog().technology_keywords[0]
+    assert (ws[f"{lists.letter['rate_year']}4"].value, ws[f"{lists.letter['rate_yen']}4"].value) == (2025, 54_000)
+
+
+def test_the_plan_and_actual_columns_have_names():
+    book = build_template(Policy())
+    for name, ref in (("KX_ACTUAL_FTE", "$E$6:$E$17"), ("KX_ACTUAL_TOKUTEI_FTE", "$F$6:$F$17"),
+                      ("KX_ACTUAL_TARGET_FTE", "$H$6:$H$17"), ("KX_FTE", "$C$6:$C$17"), ("KX_TARGET_FTE", "$G$6:$G$17")):
+        assert book.defined_names[name].attr_text == f"'月別職員数'!{ref}"
+    assert book.defined_names["KX_ACTUAL_ANNUAL_YEN"].attr_text == "'計算'!$D$6"
+
+
+def test_fill_writes_the_expected_and_the_actual_figures_apart(sample_input):
+    actual = [m.model_copy(update={"fte": m.fte - 1}) for m in sample_input.monthly]
+    inp = sample_input.model_copy(update={"monthly_actual": actual, "phase": "report"})
+    ws = build_template(Policy(), data=inp)[layout.S_MONTHLY]
+    assert (ws["C6"].value, ws["E6"].value) == (Decimal("10.5"), Decimal("9.5"))
+
+
+def test_fill_puts_an_old_report_files_figures_into_both_columns(sample_input):
+    ws = build_template(Policy(), data=sample_input.model_copy(update={"phase": "report"}))[layout.S_MONTHLY]
+    assert ws["C6"].value == ws["E6"].value == Decimal("10.5")
+    plan = build_template(Policy(), data=sample_input)[layout.S_MONTHLY]
+    assert plan["E6"].value is None  # a plan leaves the 実績 to be typed later

@@ -19,10 +19,14 @@ from pathlib import Path
 import kaigo_xl
 
 ENTRY_MODULES = ("kaigo_xl.excel.functions", "kaigo_xl.excel.scripts")
-# Read by kaigo_xl.catalog through importlib.resources (the package, not an import, so named here).
+# Read by kaigo_xl.catalog through importlib.resources (the package, not an import, so named here): every TOML data
+# file travels, so a data file the catalog starts reading needs no change here.
 RESOURCE_PACKAGE = "kaigo_xl.data"
-DATA_FILES = ("data/shokuba_kankyo_r7.toml", "data/support_measures.toml")
 PACKAGE_DIR = Path(kaigo_xl.__file__).resolve().parent
+
+
+def data_files() -> list[str]:
+    return sorted(p.relative_to(PACKAGE_DIR).as_posix() for p in (PACKAGE_DIR / "data").glob("*.toml"))
 _ZIP_TIME = (2025, 4, 1, 0, 0, 0)
 
 
@@ -117,7 +121,7 @@ def external_imports() -> dict[str, set[str]]:
 def bundle_zip() -> bytes:
     """The bundle: the sources and data files, sorted, with fixed time stamps (the same sources, the same bytes)."""
     files = {m.member: m.path.read_bytes() for m in modules()}
-    files |= {f"kaigo_xl/{d}": PACKAGE_DIR.joinpath(d).read_bytes() for d in DATA_FILES}
+    files |= {f"kaigo_xl/{d}": PACKAGE_DIR.joinpath(d).read_bytes() for d in data_files()}
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
         for member in sorted(files):

@@ -8,6 +8,7 @@ from decimal import Decimal
 import openpyxl
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import range_boundaries
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kaigo_xl.policy import Policy
@@ -51,7 +52,7 @@ def render_form_sheet(ws: Worksheet, spec: FormSpec, values: Mapping[str, object
         style = STYLES[box.style]
         font, border = _font(style, font_name or spec.font), _BORDERS[style.border]
         align = Alignment(horizontal=style.h, vertical=style.v, wrap_text=style.wrap or None,
-                          indent=style.indent or 0, shrink_to_fit=None)
+                          indent=style.indent or 0, shrink_to_fit=style.shrink or None)
         fill = PatternFill("solid", fgColor=style.fill) if style.fill else None
         for c in _cells(ws, box.ref):
             c.font, c.border, c.alignment = font, border, align
@@ -89,8 +90,11 @@ def _page_setup(ws: Worksheet, spec: FormSpec) -> None:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = spec.orientation
     ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 1
+    ws.page_setup.fitToHeight = 0  # two pages: the row break before the initiatives
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.row_breaks.append(Break(id=spec.page_break))
+    ws.oddFooter.center.text = "&P / &N"
+    ws.oddFooter.center.size = 9
     ws.print_options.horizontalCentered = True
     left, right, top, bottom = (cm / 2.54 for cm in spec.margins_cm)
     ws.page_margins.left, ws.page_margins.right = left, right

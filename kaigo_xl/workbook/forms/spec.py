@@ -1,25 +1,32 @@
-"""The two official forms (計画書 = 別紙様式1, 実績報告書 = 別紙様式2) described once, as data.
+"""The two forms (計画書 and 実績報告書) described once, as data. They are this tool's 参考様式: the notice (Q3) mentions
+別紙様式 that it does not give us, so a municipality may print its own form number (policy `plan_form_label`).
 
-A form is a list of boxes on a 7-column A4 grid. Each box says where it is (a cell or a merged range), how it
-looks (a style name), and what it shows: fixed text, or a value given twice — an Excel formula over the template's
-input cells and defined names (formula mode: plain Excel with no add-in fills the form), and a key into the value
-table that `kaigo_xl.workbook.forms.value_table` computes from an engine Evaluation (value mode: `kaigo-xl forms`
-and the Excel add-in). Writers (openpyxl here, the xlwings Book API in the add-in) only draw what is listed.
+A form is a list of boxes on a 7-column A4 grid, two pages (a row break before the initiatives). Each box says where
+it is (a cell or a merged range), how it looks (a style name), and what it shows: fixed text, or a value given twice
+— an Excel formula over the template's input cells and defined names (formula mode: plain Excel with no add-in fills
+the form), and a key into the value table that `kaigo_xl.workbook.forms.values` computes from an engine Evaluation
+(value mode: `kaigo-xl forms` and the Excel add-in). Writers (openpyxl here, the xlwings Book API in the add-in) only
+draw what is listed. A key without a side (`annual`) means the form's own figures: the 見込み on the 計画書, the 実績 on
+the 実績報告書; `plan.annual` is the plan's wherever it is shown.
 
-The formulas mirror the rules for the live template; a test recalculates them with LibreOffice and requires the
-same values as the engine.
+Rows holding text a clerk writes are as tall as the longest text the input cells admit (rules.printing), so a form
+printed from Excel alone shows all of it; `kaigo-xl forms` grows them for longer texts.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from kaigo_xl.models import FISCAL_MONTHS
+from kaigo_xl.rules import printing
 from kaigo_xl.workbook import layout
 from kaigo_xl.workbook.template.formulas import (
     calc,
     facility,
     fiscal_year_label,
+    num_value_range,
+    payment_number,
     ref,
     setting,
     wareki_date,
@@ -35,9 +42,10 @@ AVERAGE = '0.00"人"'
 PERSONS = '#,##0"人"'
 
 PLEDGE = "計画書及び実績報告書の内容を証明する資料は適切に保管し、求めがあった場合には速やかに提出します。"
-PROGRAM = "介護人材確保・職場環境改善等加算"
 REQUIREMENT_CODES = ("ア", "イ", "ウ")
 BLANK_DATE = "令和　　年　　月　　日"
+DRAFT = "未完成：チェックにエラーがあります"
+TECHNOLOGY = layout.EXPENSE_CATEGORIES[2]
 
 
 @dataclass(frozen=True)
@@ -53,12 +61,14 @@ class Style:
     fill: str = ""
     color: str = ""
     indent: int = 0
+    shrink: bool = False  # one line, made smaller when it does not fit
 
 
 STYLES: dict[str, Style] = {
     "form_no": Style(10.5),
     "stamp": Style(9, h="right", color="7F7F7F"),
-    "title": Style(15, bold=True, h="center"),
+    "title": Style(14, bold=True, h="center", shrink=True),
+    "draft": Style(12, bold=True, color="C00000"),
     "date": Style(10.5, h="right"),
     "addressee": Style(12),
     "head_label": Style(10.5, h="right"),
@@ -88,6 +98,7 @@ class Box:
     key: str | None = None  # value mode: key into the value table
     formula: str | None = None  # formula mode: Excel formula (starting with "=")
     number_format: str = "General"
+    chars: int = 0  # the longest text the input admits (rules.printing): the row is tall enough for it
 
     @property
     def anchor(self) -> str:
@@ -101,16 +112,17 @@ class Box:
 @dataclass(frozen=True)
 class FormSpec:
     sheet: str
-    form_number: str  # 別紙様式1
-    title: str  # the part after the fiscal year: 介護人材確保・職場環境改善等加算　計画書
+    side: str  # "plan" | "actual": whose figures a key without a side means
+    title: str  # the document: 計画書 | 実績報告書
     widths: dict[str, float]
     heights: dict[int, float]
     boxes: tuple[Box, ...]
     last_row: int
+    page_break: int  # the first page ends after this row
     paper: str = "A4"
     orientation: str = "portrait"
     default_height: float = 15.0
-    margins_cm: tuple[float, float, float, float] = (1.5, 1.5, 1.0, 1.0)  # left, right, top, bottom
+    margins_cm: tuple[float, float, float, float] = (1.5, 1.5, 1.2, 1.2)  # left, right, top, bottom
     font: str = "ＭＳ 明朝"
 
     @property
@@ -132,11 +144,24 @@ WIDTHS = {"A": 22.0, "B": 12.0, "C": 12.0, "D": 12.0, "E": 12.0, "F": 12.0, "G":
 MONTH_COLS = ("B", "C", "D", "E", "F", "G")
 
 
+def chars_per_line(ref_: str, style: str) -> float:
+    """How many full-width characters one line of a box holds (the same rule as values.row_heights)."""
+    cols = ref_.replace("$", "").split(":")
+    first, last = cols[0].rstrip("0123456789"), cols[-1].rstrip("0123456789")
+    units = sum(w for c, w in WIDTHS.items() if first <= c <= last)
+    return max(1.0, units * UNIT_PT / STYLES[style].size - 1)
+
+
+def lines_for(box: Box) -> int:
+    return max(1, math.ceil(box.chars / math.floor(chars_per_line(box.ref, box.style))))
+
+
 # ---- formula helpers: references into the template's input and result cells (layout.py is the contract) ----
 
 fi = facility
 FY = "KX_FISCAL_YEAR"
 FY_LABEL = fiscal_year_label(FY)
+INSTALLMENTS, FIRST_MONTH = payment_number("payment.installments", 1), payment_number("payment.first_month", 4)
 
 
 def _blank_or(cell: str) -> str:
@@ -152,14 +177,12 @@ def _monthly_ref(col: str, i: int) -> str:
     return ref(layout.S_MONTHLY, f"{col}{layout.MONTHLY_ROWS[i]}")
 
 
+def _range(sheet: str, col: str, rows: tuple[int, ...]) -> str:
+    return f"'{sheet}'!${col}${rows[0]}:${col}${rows[-1]}"
+
+
 def _expense_range(col: str) -> str:
-    first, last = layout.EXPENSE_ROWS[0], layout.EXPENSE_ROWS[-1]
-    return f"'{layout.S_EXPENSES}'!${col}${first}:${col}${last}"
-
-
-def _sum_category(category: str, col: str) -> str:
-    """Spending of one category, read through the template's canonical-category column (synonyms as the engine)."""
-    return f'SUMIF({_expense_range(layout.EXP_COL_CANONICAL)},"{category}",{_expense_range(col)})'
+    return _range(layout.S_EXPENSES, col, layout.EXPENSE_ROWS)
 
 
 def _joined(pieces: list[str]) -> str:
@@ -172,19 +195,25 @@ def _descriptions(category: str) -> str:
     def piece(row: int) -> str:
         cat = ref(layout.S_EXPENSES, f"{layout.EXP_COL_CANONICAL}{row}")
         text = ref(layout.S_EXPENSES, f"{layout.EXP_COL_DESCRIPTION}{row}")
-        return f'IF(AND({cat}="{category}",{text}<>""),"、"&{text},"")'
+        return f'IF(AND({cat}="{category}",TRIM({text})<>""),"、"&TRIM({text}),"")'
 
     return _joined([piece(row) for row in layout.EXPENSE_ROWS])
 
 
-def _other_initiatives() -> str:
-    """⑰（実施予定）、⑤（実施済）: the catalog items entered below ア・イ・ウ."""
-    def piece(row: int) -> str:
-        code = ref(layout.S_INITIATIVES, f"{layout.INI_COL_CODE}{row}")
-        status = ref(layout.S_INITIATIVES, f"{layout.INI_COL_STATUS}{row}")
-        return f'IF(OR({code}="",{status}=""),"","、"&{code}&"（"&{status}&"）")'
+def _sum_category(category: str, col: str) -> str:
+    """Spending of one category as the engine sums it: each line between 0 and the policy's cap."""
+    canon = _expense_range(layout.EXP_COL_CANONICAL)
+    values = num_value_range(layout.S_EXPENSES, col, layout.EXPENSE_ROWS[0], layout.EXPENSE_ROWS[-1])
+    cap = setting("yen_max")
+    return (f'SUMIFS({values},{canon},"{category}",{values},">0",{values},"<="&{cap})'
+            f'+{cap}*COUNTIFS({canon},"{category}",{values},">"&{cap})')
 
-    return _joined([piece(row) for row in layout.INITIATIVE_EXTRA_ROWS])
+
+def _has_actual() -> str:
+    """The engine settles only when a line of a known category has an actual amount."""
+    canon = _expense_range(layout.EXP_COL_CANONICAL)
+    actual = num_value_range(layout.S_EXPENSES, layout.EXP_COL_ACTUAL, layout.EXPENSE_ROWS[0], layout.EXPENSE_ROWS[-1])
+    return f'SUMPRODUCT(({canon}<>"")*({canon}<>"不明")*ISNUMBER({actual}))>0'
 
 
 def _ini(code: str, col: str) -> str:
@@ -193,12 +222,12 @@ def _ini(code: str, col: str) -> str:
 
 def _pay_method_formula() -> str:
     """6回払い（令和7年10月から令和8年3月まで）; blank when the engine would have no schedule."""
-    n, m = "KX_INSTALLMENTS", "KX_FIRST_MONTH"
+    n, m = INSTALLMENTS, FIRST_MONTH
     last_off = f"(MOD({m}-4,12)+{n}-1)"
     last_month = f"(MOD({last_off}+3,12)+1)"
     first = wareki_month(f"({FY}+({m}<4))", m)
     last = wareki_month(f"({FY}+({last_off}>=9))", last_month)
-    return (f'=IF(OR({calc("payment_invalid")}=1,KX_ANNUAL_YEN="",NOT(ISNUMBER({n}))),"",'
+    return (f'=IF(OR({calc("payment_invalid")}=1,KX_ANNUAL_YEN=""),"",'
             f'IF({n}=1,"1回払い（"&{first}&"）",{n}&"回払い（"&{first}&"から"&{last}&"まで）"))')
 
 
@@ -211,11 +240,14 @@ def _due_formula() -> str:
 
 # ---- shared parts of both forms ----
 
-def _header(form_number: str, title: str, preamble: str, document: str) -> list[Box]:
+def _header(document: str, preamble: tuple[str, str], label_key: str) -> list[Box]:
+    fy = f'IF({FY_LABEL}="","令和　　年度",{FY_LABEL})'
     return [
-        Box("A1", "form_no", form_number),
+        Box("A1:B1", "form_no", key=f"form_label:{document}", formula=f"={setting(label_key)}"),
         Box("E1:G1", "stamp", key="stamp", formula=None),
-        Box("A2:G2", "title", key=f"title:{title}", formula=f'=IF({FY_LABEL}="","令和　　年度",{FY_LABEL})&"　{title}"'),
+        Box("A2:G2", "title", key=f"title:{document}",
+            formula=f'={fy}&"　"&{setting("program_name")}&"　{document}"'),
+        Box("A3:D3", "draft", key="draft", formula=f'=IF(KX_CHECK_OK="○","","{DRAFT}")'),
         Box("E3:G3", "date", key=f"submitted_on:{document}",  # only on the document being submitted now
             formula=(f'=IF(OR({fi("submitted_on")}="",KX_PHASE<>"{document}"),"{BLANK_DATE}",'
                      f'{wareki_date(fi("submitted_on"))})')),
@@ -225,7 +257,8 @@ def _header(form_number: str, title: str, preamble: str, document: str) -> list[
         Box("E6:G6", "head_value", key="corporation", formula=_blank_or(fi("facility.corporation"))),
         Box("C7:D7", "head_label", "代表者（職・氏名）"),
         Box("E7:G7", "head_value", key="representative", formula=_blank_or(fi("facility.representative"))),
-        Box("A8:G8", "body", key=f"preamble:{preamble}", formula=f'=IF({FY_LABEL}="","令和　　年度",{FY_LABEL})&"{preamble}"'),
+        Box("A8:G8", "body", key=f"preamble:{document}",
+            formula=f'={fy}&"{preamble[0]}"&{setting("program_name")}&"{preamble[1]}"'),
         Box("A9:G9", "ki", "記"),
     ]
 
@@ -235,18 +268,19 @@ def _facility(top: int) -> list[Box]:
     return [
         Box(f"A{r}:G{r}", "section", "１　施設の概要"),
         Box(f"A{r + 1}", "label", "施設名"),
-        Box(f"B{r + 1}:D{r + 1}", "text", key="facility_name", formula=_blank_or(fi("facility.name"))),
-        Box(f"E{r + 1}", "label", "施設番号"),
-        Box(f"F{r + 1}:G{r + 1}", "text", key="facility_number", formula=_blank_or(fi("facility.number"))),
+        Box(f"B{r + 1}:G{r + 1}", "text", key="facility_name", formula=_blank_or(fi("facility.name")),
+            chars=printing.FACILITY_NAME_CHARS),
         Box(f"A{r + 2}", "label", "施設の種別"),
         Box(f"B{r + 2}:D{r + 2}", "text", key="facility_type",
             formula=(f'=IF({fi("facility.type")}="養護","養護老人ホーム",IF({fi("facility.type")}="軽費",'
                      f'"軽費老人ホーム"&IF({fi("facility.subtype")}="","","（"&{fi("facility.subtype")}&"）"),""))')),
-        Box(f"E{r + 2}", "label", "定員"),
-        Box(f"F{r + 2}:G{r + 2}", "num", key="capacity", number_format=PERSONS,
-            formula=_blank_or(fi("facility.capacity"))),
+        Box(f"E{r + 2}", "label", "施設番号"),
+        Box(f"F{r + 2}:G{r + 2}", "text", key="facility_number", formula=_blank_or(fi("facility.number"))),
         Box(f"A{r + 3}", "label", "所在地"),
-        Box(f"B{r + 3}:G{r + 3}", "text", key="address", formula=_blank_or(fi("facility.address"))),
+        Box(f"B{r + 3}:D{r + 3}", "small", key="address", formula=_blank_or(fi("facility.address"))),
+        Box(f"E{r + 3}", "label", "定員"),
+        Box(f"F{r + 3}:G{r + 3}", "num", key="capacity", number_format=PERSONS,
+            formula=_blank_or(fi("facility.capacity"))),
         Box(f"A{r + 4}", "label", "特定施設入居者生活介護の指定"),
         Box(f"B{r + 4}:C{r + 4}", "check", key="tokutei",
             formula=_checks(f'{fi("facility.tokutei_designated")}="あり"', "あり",
@@ -258,57 +292,80 @@ def _facility(top: int) -> list[Box]:
     ]
 
 
-_STAFF_ROWS = (  # the template's effective columns: direct entry or roster, as the engine reads them
-    ("職員数（常勤換算）", "fte", lambda i: _blank_or(_monthly_ref(layout.COL_EFF_FTE, i)), "num"),
-    ("うち特定施設担当", "tokutei", lambda i: _blank_or(_monthly_ref(layout.COL_EFF_TOKUTEI, i)), "num"),
-    ("対象職員数", "target", lambda i: _blank_or(_monthly_ref(layout.COL_TARGET, i)), "num_bold"),
+def _pay_formula(i: int) -> str:
+    return f'=IF(INDEX(KX_PAYMENTS,{i + 1})=0,"",INDEX(KX_PAYMENTS,{i + 1}))'
+
+
+# (label, key, column of 月別職員数 or None for the payments, style) of each row of the monthly table
+_PLAN_ROWS = (
+    ("職員数（常勤換算）", "fte", layout.COL_PLAN_FTE, "num"),
+    ("うち特定施設担当", "tokutei", layout.COL_PLAN_TOKUTEI, "num"),
+    ("対象職員数", "target", layout.COL_TARGET, "num_bold"),
+    ("支払予定額", "pay", None, "num"),
+)
+_REPORT_ROWS = (
+    ("職員数（実績）", "fte", layout.COL_REAL_FTE, "num"),
+    ("うち特定施設（実績）", "tokutei", layout.COL_REAL_TOKUTEI, "num"),
+    ("対象職員数（実績）", "target", layout.COL_ACTUAL_TARGET, "num_bold"),
+    ("対象職員数（計画）", "plan.target", layout.COL_TARGET, "num"),
 )
 
 
-def _monthly_table(top: int, with_payments: bool) -> tuple[list[Box], int]:
+def _monthly_table(top: int, plan: bool) -> tuple[list[Box], int]:
     """Two blocks of six months (April–September, October–March); returns the boxes and the next free row."""
     boxes: list[Box] = []
     r = top
     for half in (0, 1):
         boxes.append(Box(f"A{r}", "th", "月"))
         for j, col in enumerate(MONTH_COLS):
-            i = half * 6 + j
-            boxes.append(Box(f"{col}{r}", "th", f"{FISCAL_MONTHS[i]}月"))
+            boxes.append(Box(f"{col}{r}", "th", f"{FISCAL_MONTHS[half * 6 + j]}月"))
         r += 1
-        rows = list(_STAFF_ROWS)
-        if with_payments:
-            rows.append(("支払予定額", "pay",
-                         lambda i: f'=IF(INDEX(KX_PAYMENTS,{i + 1})=0,"",INDEX(KX_PAYMENTS,{i + 1}))', "num"))
-        for label, key, formula, style in rows:
+        for label, key, column, style in _PLAN_ROWS if plan else _REPORT_ROWS:
             boxes.append(Box(f"A{r}", "label", label))
             for j, col in enumerate(MONTH_COLS):
                 i = half * 6 + j
+                formula = _pay_formula(i) if column is None else _blank_or(_monthly_ref(column, i))
                 fmt = YEN_OR_BLANK if key == "pay" else FTE
-                boxes.append(Box(f"{col}{r}", style, key=f"{key}.{i}", formula=formula(i), number_format=fmt))
+                boxes.append(Box(f"{col}{r}", style, key=f"{key}.{i}", formula=formula, number_format=fmt))
             r += 1
     return boxes, r
 
 
-def _totals(r: int, annual_label: str) -> list[Box]:
+def _plan_totals(r: int) -> list[Box]:
     return [
         Box(f"A{r}", "label", "対象職員数の合計"),
-        Box(f"B{r}:C{r}", "num", key="target_sum", number_format=FTE_PERSONS,
-            formula=_blank_or(calc("target_sum"))),
+        Box(f"B{r}:C{r}", "num", key="target_sum", number_format=FTE_PERSONS, formula=_blank_or(calc("target_sum"))),
         Box(f"D{r}:E{r}", "label", "1人当たり年額（単価）"),
         Box(f"F{r}:G{r}", "num", key="rate", number_format=YEN, formula="=KX_RATE_YEN"),
         Box(f"A{r + 1}", "label", "対象職員数（月平均）"),
-        Box(f"B{r + 1}:C{r + 1}", "num_bold", key="average", number_format=AVERAGE,
-            formula=_blank_or("KX_AVERAGE_FTE")),
-        Box(f"D{r + 1}:E{r + 1}", "label", annual_label),
-        Box(f"F{r + 1}:G{r + 1}", "num_bold", key="annual", number_format=YEN,
-            formula=_blank_or("KX_ANNUAL_YEN")),
+        Box(f"B{r + 1}:C{r + 1}", "num_bold", key="average", number_format=AVERAGE, formula=_blank_or("KX_AVERAGE_FTE")),
+        Box(f"D{r + 1}:E{r + 1}", "label", "加算総額（年間）"),
+        Box(f"F{r + 1}:G{r + 1}", "num_bold", key="annual", number_format=YEN, formula=_blank_or("KX_ANNUAL_YEN")),
     ]
 
 
+def _report_totals(r: int) -> list[Box]:
+    """計画 and 実績 side by side: the totals, the averages, the 加算総額; the rate beside them."""
+    out = [Box(f"A{r}", "th", ""), Box(f"B{r}:C{r}", "th", "計画（見込み）"), Box(f"D{r}:E{r}", "th", "実績"),
+           Box(f"F{r}:G{r}", "th", "1人当たり年額（単価）"),
+           Box(f"F{r + 1}:G{r + 3}", "num", key="rate", number_format=YEN, formula="=KX_RATE_YEN")]
+    rows = (("対象職員数の合計", "target_sum", calc("target_sum"), calc("actual_target_sum"), FTE_PERSONS, "num"),
+            ("対象職員数（月平均）", "average", "KX_AVERAGE_FTE", "KX_ACTUAL_AVERAGE_FTE", AVERAGE, "num_bold"),
+            ("加算総額", "annual", "KX_ANNUAL_YEN", "KX_ACTUAL_ANNUAL_YEN", YEN, "num_bold"))
+    for k, (label, key, plan, actual, fmt, style) in enumerate(rows, start=1):
+        out += [Box(f"A{r + k}", "label", label),
+                Box(f"B{r + k}:C{r + k}", "num", key=f"plan.{key}", number_format=fmt, formula=_blank_or(plan)),
+                Box(f"D{r + k}:E{r + k}", style, key=key, number_format=fmt, formula=_blank_or(actual))]
+    return out
+
+
 def _requirements(top: int, report: bool, heading: str) -> tuple[list[Box], int]:
+    """ア・イ・ウ with their status and what was done, then the further 職場環境等要件 items (number, title, status,
+    detail), up to printing.EXTRA_INITIATIVES_ON_FORM and a line for the rest."""
     from kaigo_xl.catalog import default_catalog
 
     texts = default_catalog().alias_texts
+    second = "未実施" if report else "実施予定"
     r = top
     boxes = [
         Box(f"A{r}:G{r}", "section", heading),
@@ -318,31 +375,77 @@ def _requirements(top: int, report: bool, heading: str) -> tuple[list[Box], int]
     ]
     r += 2
     for code in REQUIREMENT_CODES:
-        status, detail = _ini(code, layout.INI_COL_STATUS), _ini(code, layout.INI_COL_DETAIL)
-        second = "未実施" if report else "実施予定"
-        checks = _checks(f'{status}="実施済"', "実施済", f'{status}="実施予定"', second, "CHAR(10)")
+        status, detail = _ini(code, layout.INI_COL_CANON), _ini(code, layout.INI_COL_DETAIL)
         boxes += [
             Box(f"A{r}:B{r}", "small", f"（{code}）{texts.get(code, '')}"),
             Box(f"C{r}", "check", key=f"req.{code}.{'report' if report else 'plan'}",
-                formula=checks),
-            Box(f"D{r}:G{r}", "small", key=f"req.{code}.detail", formula=_blank_or(detail)),
+                formula=_checks(f'{status}="実施済"', "実施済", f'{status}="実施予定"', second, "CHAR(10)")),
+            Box(f"D{r}:G{r}", "small", key=f"req.{code}.detail", formula=_blank_or(detail),
+                chars=printing.INITIATIVE_DETAIL_CHARS),
         ]
         r += 1
-    boxes += [
-        Box(f"A{r}:B{r}", "small", "その他の取組（職場環境等要件）"),
-        Box(f"C{r}:G{r}", "small", key="req.other", formula=_other_initiatives()),
-    ]
+    boxes += [Box(f"A{r}:B{r}", "th", "職場環境等要件から追加した取組"), Box(f"C{r}", "th", "実施状況"),
+              Box(f"D{r}:G{r}", "th", "具体的な取組内容")]
+    r += 1
+    for k in range(1, printing.EXTRA_INITIATIVES_ON_FORM + 1):
+        boxes += _extra_row(r, k, report)
+        r += 1
+    boxes.append(Box(f"A{r}:G{r}", "note", key="req.more", formula=_more_formula()))
     return boxes, r + 1
 
 
+def _ini_range(col: str) -> str:
+    rows = layout.INITIATIVE_EXTRA_ROWS
+    return _range(layout.S_INITIATIVES, col, rows)
+
+
+def _extra_row(r: int, k: int, report: bool) -> list[Box]:
+    """The k-th further item (取組 sheet's rank column): ⑤ and its title, ☑ status, what was done."""
+    def nth(col: str) -> str:
+        return f'INDEX({_ini_range(col)},MATCH({k},{_ini_range(layout.INI_COL_RANK)},0))'
+
+    code, title = nth(layout.INI_COL_CODE), nth(layout.INI_COL_TITLE)
+    status = nth(layout.INI_COL_CANON)
+    second = "未実施" if report else "実施予定"
+    checks = _checks(f'{status}="実施済"', "実施済", f'{status}="実施予定"', second, "CHAR(10)")[1:]
+    return [
+        Box(f"A{r}:B{r}", "small", key=f"req.extra.{k}.title", formula=f'=IFERROR({code}&" "&{title},"")',
+            chars=_LONGEST_TITLE + 2),
+        Box(f"C{r}", "check", key=f"req.extra.{k}.{'report' if report else 'plan'}",
+            formula=f'=IFERROR({checks},"")'),
+        Box(f"D{r}:G{r}", "small", key=f"req.extra.{k}.detail",
+            formula=f'=IFERROR(IF({nth(layout.INI_COL_DETAIL)}="","",{nth(layout.INI_COL_DETAIL)}),"")',
+            chars=printing.INITIATIVE_DETAIL_CHARS),
+    ]
+
+
+def _longest_title() -> int:
+    from kaigo_xl.catalog import default_catalog
+
+    catalog = default_catalog()
+    return max((len(catalog.text(c)) for c in catalog.items), default=0)
+
+
+_LONGEST_TITLE = _longest_title()
+
+
+def _more_formula() -> str:
+    n = f'MAX({_ini_range(layout.INI_COL_RANK)})'
+    shown = printing.EXTRA_INITIATIVES_ON_FORM
+    return f'=IF({n}>{shown},"※ ほか"&({n}-{shown})&"件の取組は取組シートのとおり","")'
+
+
 def _spending_rows(r: int, col: str, kind: str) -> tuple[list[Box], int]:
-    """One row per allowed category: its lines' descriptions and the planned or actual total."""
+    """One row per category: its lines' descriptions and the planned or actual total; 介護テクノロジー機器購入 is
+    shown too, marked 充当不可, and left out of the total (別添1 2(3)イ)."""
     boxes = []
-    for cat in (layout.EXPENSE_CATEGORIES[0], layout.EXPENSE_CATEGORIES[1]):
+    for cat in layout.EXPENSE_CATEGORIES:
         total = _sum_category(cat, col)
-        formula = f"={total}" if kind == "planned" else f'=IF(COUNT({_expense_range(col)})>0,{total},"")'
-        lines = Box(f"B{r}:E{r}", "small", key=f"exp.desc.{cat}", formula=_descriptions(cat))
-        boxes += _money_row(r, cat, lines, f"exp.{kind}.{cat}", formula)
+        formula = f"={total}" if kind == "planned" else f'=IF({_has_actual()},{total},"")'
+        label = f"{cat}（充当不可）" if cat == TECHNOLOGY else cat
+        lines = Box(f"B{r}:E{r}", "small", key=f"exp.desc.{cat}", formula=_descriptions(cat),
+                    chars=printing.EXPENSE_DESCRIPTION_CHARS)
+        boxes += _money_row(r, label, lines, f"exp.{kind}.{cat}", formula)
         r += 1
     return boxes, r
 
@@ -354,18 +457,6 @@ def _footer(r: int) -> list[Box]:
         Box(f"A{r + 1}", "label", "担当者・連絡先"),
         Box(f"B{r + 1}:G{r + 1}", "text", key="contact", formula=_blank_or(fi("facility.contact"))),
     ]
-
-
-def _opening(form_number: str, document: str, preamble: str, heading: str, plan: bool) -> tuple[list[Box], int]:
-    """What both forms start with: header, facility, the monthly table and its totals; returns the next row."""
-    title = f"{PROGRAM}　{document}"
-    boxes = _header(form_number, title, preamble, document)
-    boxes += _facility(10)
-    boxes.append(Box("A15:G15", "section", heading))
-    table, r = _monthly_table(16, with_payments=plan)
-    boxes += table
-    boxes += _totals(r, "加算総額（年間）" if plan else "加算総額（実績）")
-    return boxes, r + 2
 
 
 def _money_row(r: int, label: str, note: str | Box, key: str, formula: str, bold: bool = False) -> list[Box]:
@@ -386,42 +477,54 @@ def _money_head(r: int, heading: str, first: str, amount: str) -> list[Box]:
     ]
 
 
-# ---- 計画書 (別紙様式1) ----
+# ---- 計画書 ----
 
 def _plan() -> FormSpec:
-    boxes, r = _opening("別紙様式1", "計画書", f"において{PROGRAM}を受けたいので、下記のとおり計画書を提出します。",
-                        "２　対象職員数（常勤換算）の見込み及び支払予定", plan=True)
-    boxes += [Box(f"A{r}", "label", "支払方法"),
-              Box(f"B{r}:G{r}", "text", key="pay_method", formula=_pay_method_formula())]
-    req, r = _requirements(r + 1, report=False, heading="３　職場環境改善等の取組（加算要件・別添1 2(3)ア）")
-    boxes += req
-    boxes += _money_head(r, "４　加算額の使途（計画）", "経費の区分", "計画額")
+    doc = "計画書"
+    boxes = _header(doc, ("において", "を受けたいので、下記のとおり計画書を提出します。"), "plan_form_label")
+    boxes += _facility(10)
+    boxes.append(Box("A15:G15", "section", "２　対象職員数（常勤換算）の見込み及び支払予定"))
+    table, r = _monthly_table(16, plan=True)
+    boxes += table + _plan_totals(r)
+    boxes += [Box(f"A{r + 2}", "label", "支払方法"),
+              Box(f"B{r + 2}:G{r + 2}", "text", key="pay_method", formula=_pay_method_formula())]
+    r += 3
+    boxes += _money_head(r, "３　加算額の使途（計画）", "経費の区分", "計画額")
     rows, r = _spending_rows(r + 2, layout.EXP_COL_PLANNED, "planned")
     boxes += rows
-    boxes += _money_row(r, "合計", "※ 介護テクノロジー機器の購入には充てられません", "exp.planned.total",
+    boxes += _money_row(r, "合計", "充当できる経費（人件費・職場環境改善経費）の合計", "exp.planned.total",
                         "=KX_PLANNED_ALLOWED_YEN", bold=True)
-    boxes.append(Box(f"A{r + 1}:G{r + 1}", "section", "５　誓約・担当者"))
-    boxes += _footer(r + 2)
-    return FormSpec(layout.S_PLAN, "別紙様式1", f"{PROGRAM}　計画書", WIDTHS, _heights(boxes), tuple(boxes), r + 3)
+    page_break = r
+    req, r = _requirements(r + 1, report=False, heading="４　職場環境改善等の取組（加算要件・別添1 2(3)ア）")
+    boxes += req
+    boxes.append(Box(f"A{r}:G{r}", "section", "５　誓約・担当者"))
+    boxes += _footer(r + 1)
+    return FormSpec(layout.S_PLAN, "plan", doc, WIDTHS, _heights(boxes), tuple(boxes), r + 2, page_break)
 
 
-# ---- 実績報告書 (別紙様式2) ----
+# ---- 実績報告書 ----
 
 def _report() -> FormSpec:
-    boxes, r = _opening("別紙様式2", "実績報告書", f"における{PROGRAM}の実績について、下記のとおり報告します。",
-                        "２　対象職員数（常勤換算）の実績", plan=False)
-    has_actual = f"COUNT({_expense_range(layout.EXP_COL_ACTUAL)})>0"  # the engine settles only with actual spending
+    doc = "実績報告書"
+    boxes = _header(doc, ("における", "の実績について、下記のとおり報告します。"), "report_form_label")
+    boxes += _facility(10)
+    boxes.append(Box("A15:G15", "section", "２　対象職員数（常勤換算）の実績（計画との比較）"))
+    table, r = _monthly_table(16, plan=False)
+    boxes += table + _report_totals(r)
+    r += 4
     boxes += _money_head(r, "３　加算額の受領及び支出の状況", "項目", "金額")
+    given = fi("received_yen")
     boxes += _money_row(r + 2, "受領した加算額", "市区町村から支払を受けた加算額", "received",
-                        f'=IF(OR({fi("received_yen")}<>"",{has_actual}),{_blank_or("KX_RECEIVED_YEN")[1:]},"")')
+                        f'=IF({given}<>"",{_blank_or("KX_RECEIVED_YEN")[1:]},IF(KX_REFUND_YEN<>"",KX_RECEIVED_YEN,""))')
     rows, r2 = _spending_rows(r + 3, layout.EXP_COL_ACTUAL, "actual")
     boxes += rows
-    boxes += _money_row(r2, "支出額の合計", "対象経費（人件費・職場環境改善経費）の合計", "exp.actual.total",
-                        f'=IF({has_actual},KX_ACTUAL_ALLOWED_YEN,"")', bold=True)
+    boxes += _money_row(r2, "支出額の合計", "充当できる経費（人件費・職場環境改善経費）の合計", "exp.actual.total",
+                        f'=IF({_has_actual()},KX_ACTUAL_ALLOWED_YEN,"")', bold=True)
     boxes += _money_row(r2 + 1, "返還見込額", "受領額のうち、実績の加算総額及び支出額を超える額", "refund",
                         _blank_or("KX_REFUND_YEN"), bold=True)
     boxes += _money_row(r2 + 2, "追加支弁見込額", "実績の加算総額が受領額を上回る額", "additional",
                         _blank_or(calc("additional")))
+    page_break = r2 + 2
     req, r = _requirements(r2 + 3, report=True, heading="４　職場環境改善等の取組の実績（別添1 2(3)ア）")
     boxes += req
     boxes += [
@@ -431,28 +534,32 @@ def _report() -> FormSpec:
         Box(f"F{r + 1}:G{r + 1}", "small", "（翌年度の4月末日）"),
     ]
     boxes += _footer(r + 2)
-    return FormSpec(layout.S_REPORT, "別紙様式2", f"{PROGRAM}　実績報告書", WIDTHS, _heights(boxes), tuple(boxes), r + 3)
+    return FormSpec(layout.S_REPORT, "actual", doc, WIDTHS, _heights(boxes), tuple(boxes), r + 3, page_break)
 
 
-def _row(ref: str) -> int:
-    return int("".join(ch for ch in ref.split(":")[0] if ch.isdigit()))
+def _row(ref_: str) -> int:
+    return int("".join(ch for ch in ref_.split(":")[0] if ch.isdigit()))
 
 
 def _heights(boxes: list[Box]) -> dict[int, float]:
-    """Row heights in points: spacing above sections, three lines for the requirements, two for long texts."""
-    out: dict[int, float] = {2: 24, 5: 4, 8: 18}
+    """Row heights in points: spacing above sections, two lines for the check boxes and long labels, and as many
+    lines as the longest admitted text needs (Box.chars)."""
+    out: dict[int, float] = {2: 24, 5: 4, 8: 30}
     for b in boxes:
         row, key = _row(b.ref), b.key or ""
+        need = 0.0
         if b.style == "section":
-            out[row] = 18
+            need = 20
         elif key.startswith("req.") and key.endswith((".plan", ".report")):
-            out[row] = LINE_PT * 3
-        elif key.startswith("exp.desc.") or b.text.startswith(("特定施設入居者", PLEDGE)):
-            out.setdefault(row, LINE_PT * 2)
-    return out
+            need = LINE_PT * 2 + 4
+        elif b.text.startswith(("特定施設入居者", PLEDGE)) or TECHNOLOGY in b.text:
+            need = LINE_PT * 2 + 2
+        if b.chars:
+            need = max(need, round(lines_for(b) * LINE_PT * STYLES[b.style].size / 10 + 3, 1))
+        out[row] = max(out.get(row, 0.0), need) if need else out.get(row, 0.0)
+    return {row: h for row, h in out.items() if h}
 
 
 PLAN: FormSpec = _plan()
 REPORT: FormSpec = _report()
 FORMS: tuple[FormSpec, ...] = (PLAN, REPORT)
-

@@ -12,15 +12,17 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from kaigo_xl.catalog import default_catalog
-from kaigo_xl.engine import Evaluation
-from kaigo_xl.models import FISCAL_MONTHS, FacilityType, Status
+from kaigo_xl.engine import Evaluation, Side
+from kaigo_xl.findings import has_errors
+from kaigo_xl.models import FISCAL_MONTHS, FacilityType, Initiative, Status
 from kaigo_xl.numbers import fte_text
+from kaigo_xl.rules import printing
 from kaigo_xl.rules.kasan import display_average
-from kaigo_xl.rules.spending import category_of
 from kaigo_xl.wareki import fiscal_year_label, wareki_date, wareki_month
 from kaigo_xl.workbook import layout
 from kaigo_xl.workbook.forms.spec import (
     BLANK_DATE,
+    DRAFT,
     FORMS,
     LINE_PT,
     PLAN,
@@ -32,9 +34,7 @@ from kaigo_xl.workbook.forms.spec import (
 )
 from kaigo_xl.xlsx.refs import column_letters, range_bounds
 
-__all__ = ["PLAN", "REPORT", "FORMS", "form_values", "value_table", "row_heights"]
-
-_CATEGORIES = layout.EXPENSE_CATEGORIES[:2]  # 人件費, 職場環境改善経費 (the allowed ones)
+__all__ = ["PLAN", "REPORT", "FORMS", "form_values", "value_table", "row_heights", "lookup"]
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -65,11 +65,23 @@ def value_table(ev: Evaluation, stamp: dt.datetime | None = None) -> dict[str, o
     return table
 
 
+def lookup(spec: FormSpec, table: Mapping[str, object], key: str) -> object:
+    """A box's value: its key, or (a key without a side) the form's own side's (`annual` → `plan.annual`)."""
+    return table[key] if key in table else table[f"{spec.side}.{key}"]
+
+
 def _header_values(ev: Evaluation, stamp: dt.datetime | None) -> dict[str, object]:
     inp, fac, pol = ev.input, ev.input.facility, ev.policy
     fy = fiscal_year_label(inp.fiscal_year)
     t: dict[str, object] = {
         "stamp": f"作成日時 {stamp:%Y-%m-%d %H:%M}（kaigo-xl）" if stamp else None,
+        "draft": DRAFT if has_errors(ev.findings) else None,
+        "form_label:計画書": pol.plan_form_label or None,
+        "form_label:実績報告書": pol.report_form_label or None,
+        "title:計画書": f"{fy}　{pol.program_name}　計画書",
+        "title:実績報告書": f"{fy}　{pol.program_name}　実績報告書",
+        "preamble:計画書": f"{fy}において{pol.program_name}を受けたいので、下記のとおり計画書を提出します。",
+        "preamble:実績報告書": f"{fy}における{pol.program_name}の実績について、下記のとおり報告します。",
         "submitted_on:計画書": _date(inp.submitted_on if ev.phase == "plan" else None),
         "submitted_on:実績報告書": _date(inp.submitted_on if ev.phase == "report" else None),
         "addressee": f"{inp.addressee or pol.mayor_title}　殿",
@@ -83,33 +95,37 @@ def _header_values(ev: Evaluation, stamp: dt.datetime | None) -> dict[str, objec
         "address": fac.address or None,
         "tokutei": (f"{_check(fac.tokutei_designated is True, 'あり')}　"
                     f"{_check(fac.tokutei_designated is False, 'なし')}"),
-        "fy_label": fy,
         "period": f"{wareki_month(inp.fiscal_year, 4)}から{wareki_month(inp.fiscal_year + 1, 3)}まで",
         "contact": fac.contact or None,
         "due": f"{wareki_date(ev.report_due)}（{ev.report_due.year}年{ev.report_due.month}月{ev.report_due.day}日）",
     }
-    for spec in FORMS:  # 令和7年度　…　計画書 and the opening sentence carry the fiscal year
-        for box in spec.boxes:
-            if box.key and box.key.startswith(("title:", "preamble:")):
-                t[box.key] = fy + ("　" if box.key.startswith("title:") else "") + box.key.split(":", 1)[1]
+    return t
+
+
+def _side_values(prefix: str, side: Side | None) -> dict[str, object]:
+    """One set of monthly figures (見込み or 実績) as a form prints them; blank when it was not looked at."""
+    by_month = {m.month: m for m in side.monthly} if side is not None else {}
+    result = side.result if side is not None else None
+    targets = result.monthly_targets if result else None
+    t: dict[str, object] = {}
+    for i, month in enumerate(FISCAL_MONTHS):
+        row = by_month.get(month)
+        t[f"{prefix}.fte.{i}"] = fte_text(row.fte) if row else None
+        t[f"{prefix}.tokutei.{i}"] = fte_text(row.tokutei_fte) if row else None
+        t[f"{prefix}.target.{i}"] = fte_text(row.fte - row.tokutei_fte) if row else None
+    t[f"{prefix}.target_sum"] = f"{fte_text(sum(targets, Decimal(0)))}人" if targets else None
+    t[f"{prefix}.average"] = f"{display_average(result.average)}人" if result else None
+    t[f"{prefix}.annual"] = result.annual_yen if result else None
     return t
 
 
 def _monthly_values(ev: Evaluation) -> dict[str, object]:
-    by_month = {m.month: m for m in ev.monthly}
-    targets = ev.result.monthly_targets if ev.result else None
+    t = _side_values("plan", ev.plan)
+    t.update(_side_values("actual", ev.actual))
     pays = {p.month: p.yen for p in ev.payments}
-    t: dict[str, object] = {}
     for i, month in enumerate(FISCAL_MONTHS):
-        row = by_month.get(month)
-        t[f"fte.{i}"] = fte_text(row.fte) if row else None
-        t[f"tokutei.{i}"] = fte_text(row.tokutei_fte) if row else None
-        t[f"target.{i}"] = fte_text(targets[i]) if targets else None
         t[f"pay.{i}"] = pays.get(month)
-    t["target_sum"] = f"{fte_text(sum(targets, Decimal(0)))}人" if targets else None
-    t["average"] = f"{display_average(ev.result.average)}人" if ev.result else None
-    t["annual"] = ev.annual_yen
-    t["rate"] = ev.policy.rate_yen
+    t["rate"] = ev.rate.yen
     t["pay_method"] = None
     if ev.payments:
         first, last, n = ev.payments[0], ev.payments[-1], len(ev.payments)
@@ -120,27 +136,40 @@ def _monthly_values(ev: Evaluation) -> dict[str, object]:
     return t
 
 
+def _statuses(status: Status | None) -> dict[str, str]:
+    done = _check(status is Status.DONE, "実施済")
+    return {"plan": f"{done}\n{_check(status is Status.PLANNED, '実施予定')}",
+            "report": f"{done}\n{_check(status is Status.PLANNED, '未実施')}"}
+
+
 def _requirement_values(ev: Evaluation) -> dict[str, object]:
-    ini = {i.code: i for i in ev.input.initiatives}
+    ini: dict[str, Initiative] = {}
+    for i in ev.input.initiatives:
+        ini.setdefault(i.code, i)
     t: dict[str, object] = {}
     for code in REQUIREMENT_CODES:
         status = ini[code].status if code in ini else None
-        done = _check(status is Status.DONE, "実施済")
-        t[f"req.{code}.plan"] = f"{done}\n{_check(status is Status.PLANNED, '実施予定')}"
-        t[f"req.{code}.report"] = f"{done}\n{_check(status is Status.PLANNED, '未実施')}"
+        for kind, text in _statuses(status).items():
+            t[f"req.{code}.{kind}"] = text
         t[f"req.{code}.detail"] = (ini[code].detail or None) if code in ini else None
     catalog = default_catalog()
-    others = [i for i in ev.input.initiatives if i.code not in REQUIREMENT_CODES and catalog.knows(i.code)]
-    t["req.other"] = "、".join(f"{i.code}（{i.status.value}）" for i in others) or None
+    others = [i for i in ev.input.initiatives if i.code not in REQUIREMENT_CODES and i.code in catalog.items]
+    shown = printing.EXTRA_INITIATIVES_ON_FORM
+    for k in range(1, shown + 1):
+        item = others[k - 1] if k <= len(others) else None
+        t[f"req.extra.{k}.title"] = f"{item.code} {catalog.text(item.code)}" if item else None
+        for kind, text in _statuses(item.status if item else None).items():
+            t[f"req.extra.{k}.{kind}"] = text if item else None
+        t[f"req.extra.{k}.detail"] = (item.detail or None) if item else None
+    t["req.more"] = f"※ ほか{len(others) - shown}件の取組は取組シートのとおり" if len(others) > shown else None
     return t
 
 
 def _money_values(ev: Evaluation) -> dict[str, object]:
     sp, st = ev.spending, ev.settlement
     t: dict[str, object] = {}
-    for cat in _CATEGORIES:
-        lines = [e for e in ev.input.expenses if (c := category_of(e.category)) is not None and c.value == cat]
-        t[f"exp.desc.{cat}"] = "、".join(e.description for e in lines if e.description) or None
+    for cat in layout.EXPENSE_CATEGORIES:
+        t[f"exp.desc.{cat}"] = printing.joined(sp.descriptions.get(cat, [])) or None
         t[f"exp.planned.{cat}"] = sp.planned_by_category.get(cat, 0)
         t[f"exp.actual.{cat}"] = sp.actual_by_category.get(cat, 0) if sp.has_actual else None
     t["exp.planned.total"] = sp.planned_allowed_yen
@@ -154,7 +183,7 @@ def _money_values(ev: Evaluation) -> dict[str, object]:
 def form_values(spec: FormSpec, ev: Evaluation, stamp: dt.datetime | None = None) -> dict[str, object]:
     """Cell address → value for the spec's dynamic boxes (value mode). Pure data: no openpyxl objects."""
     table = value_table(ev, stamp)
-    return {box.anchor: table[box.key] for box in spec.dynamic_boxes() if box.key is not None}
+    return {box.anchor: lookup(spec, table, box.key) for box in spec.dynamic_boxes() if box.key is not None}
 
 
 def _text_em(text: str) -> float:
@@ -171,7 +200,7 @@ def row_heights(spec: FormSpec, values: Mapping[str, object] | None = None) -> d
     for box in spec.dynamic_boxes() if values is not None else ():
         assert values is not None
         text, style = values.get(box.anchor), STYLES[box.style]
-        if not (style.wrap and isinstance(text, str)):
+        if not (style.wrap and isinstance(text, str)) or style.shrink:
             continue
         min_row, min_col, _, max_col = range_bounds(box.ref)
         units = sum(spec.widths[column_letters(c)] for c in range(min_col, max_col + 1))

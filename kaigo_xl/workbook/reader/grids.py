@@ -16,12 +16,13 @@ from collections.abc import Callable, Mapping, Sequence
 from pydantic import ValidationError
 
 from kaigo_xl.findings import Finding, json_path, validation_findings
-from kaigo_xl.models import FacilityInput
+from kaigo_xl.models import FISCAL_MONTHS, FacilityInput
 from kaigo_xl.workbook import layout as L
 from kaigo_xl.workbook.reader.cells import CellReader, Grid, SheetValues
 from kaigo_xl.workbook.reader.integrity import (
     SHEETS_TO_READ,
     check_template_version,
+    legacy_version,
     merged_inputs,
     missing_sheets,
     moved_names,
@@ -34,9 +35,55 @@ from kaigo_xl.workbook.reader.sections import (
     read_monthly,
     read_roster,
 )
-from kaigo_xl.xlsx.refs import runs
+from kaigo_xl.xlsx.refs import column_letters, runs
 
 Locate = Callable[[str], str]
+
+
+class Locator:
+    """The reader's `locate`: an engine field path → `sheet!cell`; `unread` holds the months whose cells could not be
+    read (`monthly.6`, `monthly_actual.6`), so the engine neither calls them missing nor adds them up."""
+
+    def __init__(self, r: CellReader) -> None:
+        self.r = r
+        self.unread: set[str] = set()
+        self.missing: dict[str, list[str]] = {"monthly": [], "monthly_actual": []}
+        self.roster = False  # the 実績 come from the roster
+        self.roster_empty = False
+        self.legacy = False  # a book of version 2025.1: one column of monthly figures
+
+    def __call__(self, path: str) -> str:
+        if path in ("monthly", "monthly_actual"):
+            return self._side(path)
+        m = re.fullmatch(r"(monthly|monthly_actual)\[(\d+)\]\.(fte|tokutei_fte|month)", path)
+        if m and self.roster and (m.group(1) == "monthly_actual" or self.legacy) and int(m.group(2)) < 12:
+            return self._roster_month(int(m.group(2)), m.group(3))
+        key = path
+        while key not in self.r.where:
+            shorter = re.sub(r"(\.[^.\[\]]+|\[\d+\])$", "", key)  # roster.staff[2].pattern → roster.staff[2]
+            if shorter == key:
+                return L.locate(path)
+            key = shorter
+        return self.r.where[key]
+
+    def _roster_month(self, i: int, field: str) -> str:
+        """A month computed from the roster (April … March): its result on 月別職員数 (I, J), or in a 2025.1 book
+        the roster's own summary (勤務形態一覧 rows 7, 8), which both layouts share."""
+        if self.legacy:
+            col = column_letters(L.roster_cols(FISCAL_MONTHS[i])[0])
+            row = L.ROSTER_SUMMARY_ROWS["tokutei" if field == "tokutei_fte" else "sochi"]
+            return L.cell(L.S_ROSTER, f"{col}{row}")
+        col = {"fte": L.COL_ROSTER_FTE, "tokutei_fte": L.COL_ROSTER_TOKUTEI, "month": L.COL_MONTH}[field]
+        return L.cell(L.S_MONTHLY, f"{col}{L.MONTHLY_ROWS[i]}")
+
+    def _side(self, key: str) -> str:
+        """Where a finding about a whole set of figures points: its blank cells, the empty roster, or its totals."""
+        if self.missing[key]:
+            return f"{L.S_MONTHLY}!{runs(self.missing[key])}"
+        if self.roster_empty and (key == "monthly_actual" or self.legacy):
+            return L.cell(L.S_ROSTER, f"{L.ROSTER_COL_JOB}{L.ROSTER_FIRST_ROW}")
+        col = L.COL_ACTUAL_TARGET if key == "monthly_actual" and not self.legacy else L.COL_TARGET
+        return L.cell(L.S_MONTHLY, f"{col}{L.MONTHLY_ROWS[0]}:{col}{L.MONTHLY_ROWS[-1]}")
 
 
 def read_grids(grids: Mapping[str, Grid], source: str, defined_names: Mapping[str, str] | None = None,
@@ -50,44 +97,17 @@ def read_grids(grids: Mapping[str, Grid], source: str, defined_names: Mapping[st
     """
     names = defined_names or {}
     r = CellReader()
-    missing_months: list[str] = []
-    mode = {"method": L.INPUT_METHODS[0], "roster_empty": False}
-
-    def locate(path: str) -> str:
-        if path == "monthly":
-            if missing_months:
-                return f"{L.S_MONTHLY}!{runs(missing_months)}"
-            if mode["roster_empty"]:
-                return L.cell(L.S_ROSTER, f"{L.ROSTER_COL_JOB}{L.ROSTER_FIRST_ROW}")
-            return L.cell(L.S_MONTHLY, f"{L.COL_TARGET}{L.MONTHLY_ROWS[0]}:{L.COL_TARGET}{L.MONTHLY_ROWS[-1]}")
-        m = re.fullmatch(r"monthly\[(\d+)\]\.(fte|tokutei_fte|month)", path)
-        if m and mode["method"] == L.INPUT_METHODS[1] and int(m.group(1)) < 12:
-            row = L.MONTHLY_ROWS[int(m.group(1))]  # roster mode: the engine's months are April … March
-            col = {"fte": L.COL_ROSTER_FTE, "tokutei_fte": L.COL_ROSTER_TOKUTEI, "month": L.COL_MONTH}[m.group(2)]
-            return L.cell(L.S_MONTHLY, f"{col}{row}")
-        key = path
-        while key not in r.where:
-            shorter = re.sub(r"(\.[^.\[\]]+|\[\d+\])$", "", key)  # roster.staff[2].pattern → roster.staff[2]
-            if shorter == key:
-                return L.locate(path)
-            key = shorter
-        return r.where[key]
-
+    locate = Locator(r)
     check_template_version(r, grids, names)
     lost = missing_sheets(grids, names, source) or moved_names(names)
     if lost:
         return None, lost + r.findings, locate
     r.findings += merged_inputs(merged or {})
     sheets = {name: SheetValues(name, grids[name]) for name in SHEETS_TO_READ if name in grids}
+    locate.legacy = legacy_version(grids, names)
     data: dict = {}
     usable = read_facility(r, sheets[L.S_FACILITY], data)
-    mode["method"] = read_method(r, sheets[L.S_MONTHLY], sheets[L.S_ROSTER])
-    if mode["method"] == L.INPUT_METHODS[0]:
-        data["monthly"], missing = read_monthly(r, sheets[L.S_MONTHLY])
-        missing_months.extend(missing)
-    else:
-        data["monthly"], data["roster"] = [], read_roster(r, sheets[L.S_ROSTER])
-        mode["roster_empty"] = not data["roster"]["staff"]
+    _read_staffing(r, sheets, data, locate)
     data["initiatives"] = read_initiatives(r, sheets[L.S_INITIATIVES])
     data["expenses"] = read_expenses(r, sheets[L.S_EXPENSES])
     if not usable:
@@ -97,3 +117,31 @@ def read_grids(grids: Mapping[str, Grid], source: str, defined_names: Mapping[st
     except ValidationError as exc:  # the cells were checked one by one; this is the safety net
         return None, r.findings + validation_findings(exc, lambda loc: locate(json_path(loc))), locate
     return inp, r.findings, locate
+
+
+def _read_staffing(r: CellReader, sheets: Mapping[str, SheetValues], data: dict, locate: Locator) -> None:
+    """月別職員数: the 見込み (C, D) into `monthly`; the 実績 typed (E, F) into `monthly_actual`, or the roster.
+
+    A 2025.1 book has one pair of columns (C, D) that was read as the plan's or the report's figures: it is read
+    into `monthly` without `monthly_actual`, which the engine reads as before (engine.staffing)."""
+    monthly = sheets[L.S_MONTHLY]
+    method = read_method(r, monthly, sheets[L.S_ROSTER])
+    locate.roster = method == L.INPUT_METHODS[1]
+    if locate.legacy and locate.roster:
+        data["monthly"] = []
+    else:
+        data["monthly"], locate.missing["monthly"], unread = read_monthly(r, monthly, "monthly", (L.COL_FTE, L.COL_TOKUTEI),
+                                                                           "" if locate.legacy else "見込みの")
+        locate.unread |= {f"monthly.{m}" for m in unread}
+    side = "monthly" if locate.legacy else "monthly_actual"
+    if locate.roster:
+        unread = set()
+        data["roster"] = read_roster(r, sheets[L.S_ROSTER], unread)
+        locate.unread |= {f"{side}.{m}" for m in unread}
+        locate.roster_empty = not data["roster"]["staff"]
+        if not locate.legacy:
+            data["monthly_actual"] = []
+    elif not locate.legacy:
+        data["monthly_actual"], locate.missing["monthly_actual"], unread = read_monthly(
+            r, monthly, "monthly_actual", (L.COL_ACTUAL_FTE, L.COL_ACTUAL_TOKUTEI), "実績の")
+        locate.unread |= {f"monthly_actual.{m}" for m in unread}

@@ -19,18 +19,34 @@ from kaigo_xl.xlsx.refs import column_letters, name_target, split_ref
 SHEETS_TO_READ = (*L.INPUT_SHEETS, L.S_SETTINGS)
 
 
-def check_template_version(r: CellReader, grids: Mapping[str, Grid], names: Mapping[str, str]) -> None:
-    """TEMPLATE_OLD when the book is not of a layout this reader knows (設定!C8 / KX_TEMPLATE_VERSION)."""
+def _version(grids: Mapping[str, Grid], names: Mapping[str, str]) -> tuple[str | None, str]:
+    """The book's template version (None without its sheet) and where it is (設定!C8 / KX_TEMPLATE_VERSION)."""
     sheet, ref = L.S_SETTINGS, L.SETTINGS_CELLS["template_version"]
     target = name_target(names.get("KX_TEMPLATE_VERSION", ""))
     if target and target[0] in grids:
         sheet, ref = target[0], target[1].split(":")[0]
-    loc = L.cell(sheet, ref)
     if sheet not in grids:
+        return None, L.cell(sheet, ref)
+    return CellReader().text(SheetValues(sheet, grids[sheet]), ref), L.cell(sheet, ref)
+
+
+def legacy_version(grids: Mapping[str, Grid], names: Mapping[str, str]) -> bool:
+    """A book of a version with one column of monthly figures (2025.1), read as it was then."""
+    return _version(grids, names)[0] in L.LEGACY_VERSIONS
+
+
+def check_template_version(r: CellReader, grids: Mapping[str, Grid], names: Mapping[str, str]) -> None:
+    """TEMPLATE_OLD when the book is not of a layout this reader knows (設定!C8 / KX_TEMPLATE_VERSION)."""
+    version, loc = _version(grids, names)
+    if version is None:
         r.findings.append(finding("TEMPLATE_OLD", f"「{L.S_SETTINGS}」シートがないため様式の版を確認できません。"
                                   f"最新の様式（版 {L.TEMPLATE_VERSION}）をお使いください。", loc))
         return
-    version = r.text(SheetValues(sheet, grids[sheet]), ref)
+    if version in L.LEGACY_VERSIONS:
+        r.findings.append(finding("TEMPLATE_OLD", f"このブックは版「{version}」の様式です。月別職員数の1つの列を、計画書では"
+                                  "見込み、実績報告書では実績として読みました（以前と同じ読み方）。見込みと実績を分けて入力できる"
+                                  f"最新の様式（版 {L.TEMPLATE_VERSION}）をお使いください。", loc))
+        return
     if version not in L.COMPATIBLE_VERSIONS:
         shown = f"版「{version}」" if version else "版の記載がない様式"
         r.findings.append(finding("TEMPLATE_OLD", f"このブックは{shown}です。このツールは版 "

@@ -8,16 +8,17 @@ import unicodedata
 from decimal import Decimal
 
 from kaigo_xl.catalog import default_catalog
+from kaigo_xl.findings import finding
 from kaigo_xl.models import FISCAL_MONTHS
 from kaigo_xl.workbook import layout as L
 from kaigo_xl.workbook.reader.cells import BAD, ERA_START, CellReader, SheetValues, is_blank
 from kaigo_xl.xlsx.refs import column_letters
 
-_YES_NO = {"あり": True, "なし": False, "有": True, "無": False}
+_YES_NO = L.YES_NO_READINGS
 _METHODS = {m: m for m in L.INPUT_METHODS}
-_STATUSES = {"実施済": "実施済", "実施予定": "実施予定", "実施済み": "実施済", "予定": "実施予定"}
+_STATUSES = L.STATUS_READINGS
 _PATTERNS = {p: p for p in L.ROSTER_PATTERNS}
-_SHORT = {L.ROSTER_SHORT_MARK: True, "◯": True, "〇": True, "はい": True, "×": False, "いいえ": False}
+_SHORT = L.SHORT_READINGS
 
 
 def read_facility(r: CellReader, sh: SheetValues, data: dict) -> bool:
@@ -29,9 +30,9 @@ def read_facility(r: CellReader, sh: SheetValues, data: dict) -> bool:
             ok = ok and f.key not in ("facility.type", "fiscal_year")
             continue
         if value is None or value == "":
-            if f.key == "fiscal_year":
+            if f.key in ("fiscal_year", "payment.installments", "payment.first_month"):
                 r.invalid(sh.where(f.cell), f"{f.label}を入力してください。")
-                ok = False
+                ok = ok and f.key != "fiscal_year"
             continue
         _put(data, f.key, value)
     return ok
@@ -48,7 +49,7 @@ def _facility_value(r: CellReader, sh: SheetValues, f: L.Field) -> object:
     if f.key == "facility.tokutei_designated":
         return _yes_no(r, sh, f)
     if f.key == "phase":
-        return r.choice(sh, f.cell, f.label, L.PHASE_VALUES | {"計画": "plan", "実績報告": "report"}, f.choices)
+        return r.choice(sh, f.cell, f.label, L.PHASE_READINGS, f.choices)
     if f.kind == "choice":
         return r.choice(sh, f.cell, f.label, {c: c for c in f.choices})
     if f.kind == "date":
@@ -95,37 +96,47 @@ def _put(data: dict, key: str, value: object) -> None:
 
 
 def read_method(r: CellReader, monthly: SheetValues, roster: SheetValues) -> str:
-    """直接入力 or 勤務形態一覧; when the cell is blank, whichever sheet has numbers."""
+    """How the 実績 are entered: 直接入力 or 勤務形態一覧; when the cell is blank, whichever sheet has numbers."""
     chosen = r.choice(monthly, L.INPUT_METHOD_CELL, "入力方法", _METHODS)
     if isinstance(chosen, str):
         return chosen
-    typed = any(not is_blank(monthly.value(f"{c}{row}")) for row in L.MONTHLY_ROWS for c in (L.COL_FTE, L.COL_TOKUTEI))
+    typed = any(not is_blank(monthly.value(f"{c}{row}")) for row in L.MONTHLY_ROWS
+                for c in (L.COL_ACTUAL_FTE, L.COL_ACTUAL_TOKUTEI))
     staff = any(not is_blank(roster.value(f"{L.ROSTER_COL_JOB}{row}")) for row in L.ROSTER_ROWS)
     return L.INPUT_METHODS[1] if staff and not typed else L.INPUT_METHODS[0]
 
 
-def read_monthly(r: CellReader, sh: SheetValues) -> tuple[list[dict], list[str]]:
-    """Direct entry: one row per month with a readable 職員数. Months left out (blank or unreadable) are
-    reported once by the engine's MONTH_MISSING, which `locate` points at those cells."""
+def read_monthly(r: CellReader, sh: SheetValues, key: str, cols: tuple[str, str],
+                 what: str = "") -> tuple[list[dict], list[str], set[int]]:
+    """One pair of columns, month by month: the rows with a readable 職員数 (findings point at `key`[k]), the cells
+    of blank months (one MONTH_MISSING from the engine), and the months with an unreadable cell (reported here,
+    so the engine neither calls them missing nor adds them up)."""
     rows: list[dict] = []
     missing: list[str] = []
+    unread: set[int] = set()
+    fte_col, tok_col = cols
     for month in FISCAL_MONTHS:
         row = L.MONTH_ROW[month]
-        fte = r.decimal(sh, f"{L.COL_FTE}{row}", f"{month}月の職員数（常勤換算）")
-        tokutei = r.decimal(sh, f"{L.COL_TOKUTEI}{row}", f"{month}月の特定施設担当職員数")
-        if fte is None or fte is BAD or tokutei is BAD:
-            missing.append(f"{L.COL_FTE}{row}" if fte is None or fte is BAD else f"{L.COL_TOKUTEI}{row}")
+        fte = r.decimal(sh, f"{fte_col}{row}", f"{month}月の{what}職員数（常勤換算）")
+        tokutei = r.decimal(sh, f"{tok_col}{row}", f"{month}月の{what}特定施設担当職員数")
+        if fte is BAD or tokutei is BAD:
+            unread.add(month)
+            continue
+        if fte is None:
+            missing.append(f"{fte_col}{row}")
             continue
         k = len(rows)
         rows.append({"month": month, "fte": fte, "tokutei_fte": tokutei if tokutei is not None else Decimal(0)})
-        for field, col in (("fte", L.COL_FTE), ("tokutei_fte", L.COL_TOKUTEI), ("month", L.COL_MONTH)):
-            r.where[f"monthly[{k}].{field}"] = sh.where(f"{col}{row}")
-    return rows, missing
+        for field, col in (("fte", fte_col), ("tokutei_fte", tok_col), ("month", L.COL_MONTH)):
+            r.where[f"{key}[{k}].{field}"] = sh.where(f"{col}{row}")
+    return rows, missing, unread
 
 
-def read_roster(r: CellReader, sh: SheetValues) -> dict:
-    """勤務形態一覧: staff rows with a job or any hours; blank rows are skipped."""
+def read_roster(r: CellReader, sh: SheetValues, unread: set[int] | None = None) -> dict:
+    """勤務形態一覧: staff rows with a job or any hours; blank rows are skipped. Months with hours the reader
+    cannot read are added to `unread` (the engine then leaves them out: no total)."""
     roster: dict = {"staff": []}
+    unread = unread if unread is not None else set()
     weekly = r.decimal(sh, L.ROSTER_WEEKLY_HOURS_CELL, "常勤の従業者が勤務すべき週の時間数", "hours")
     if isinstance(weekly, Decimal):
         if weekly <= 0:
@@ -134,7 +145,7 @@ def read_roster(r: CellReader, sh: SheetValues) -> dict:
             roster["weekly_fulltime_hours"] = weekly
     r.where["roster.weekly_fulltime_hours"] = sh.where(L.ROSTER_WEEKLY_HOURS_CELL)
     for row in L.ROSTER_ROWS:
-        person = _roster_person(r, sh, row)
+        person = _roster_person(r, sh, row, unread)
         if person is None:
             continue  # a blank row, or a person who cannot be counted (already reported)
         base = f"roster.staff[{len(roster['staff'])}]"
@@ -149,8 +160,9 @@ def read_roster(r: CellReader, sh: SheetValues) -> dict:
     return roster
 
 
-def _roster_person(r: CellReader, sh: SheetValues, row: int) -> dict | None:
-    """One roster row → a person (name, job, pattern, short time, hours by month); None when blank or unusable."""
+def _roster_person(r: CellReader, sh: SheetValues, row: int, unread: set[int]) -> dict | None:
+    """One roster row → a person (name, job, pattern, short time, hours by month); None when blank or unusable.
+    Cells are looked at left to right (the template's チェック names the first unreadable one the same way)."""
     hour_refs = [f"{column_letters(c)}{row}" for m in FISCAL_MONTHS for c in L.roster_cols(m)]
     cells = [f"{c}{row}" for c in (L.ROSTER_COL_NAME, L.ROSTER_COL_JOB, L.ROSTER_COL_PATTERN, L.ROSTER_COL_SHORT)]
     if all(is_blank(sh.value(ref)) for ref in cells + hour_refs):
@@ -158,15 +170,15 @@ def _roster_person(r: CellReader, sh: SheetValues, row: int) -> dict | None:
     name = r.text(sh, f"{L.ROSTER_COL_NAME}{row}")
     who = name or f"{row}行目の職員"
     job = r.text(sh, f"{L.ROSTER_COL_JOB}{row}")
+    if not job:
+        r.invalid(sh.where(f"{L.ROSTER_COL_JOB}{row}"), f"{who}の職種を選んでください（{'・'.join(L.ROSTER_JOBS)}）。")
     pattern = r.choice(sh, f"{L.ROSTER_COL_PATTERN}{row}", f"{who}の勤務形態", _PATTERNS)
+    if pattern is None:
+        r.invalid(sh.where(f"{L.ROSTER_COL_PATTERN}{row}"), f"{who}の勤務形態を選んでください（A・B・C・D）。")
     short_ref = f"{L.ROSTER_COL_SHORT}{row}"
     short = sh.value(short_ref)
     if not isinstance(short, bool):
         short = r.choice(sh, short_ref, f"{who}の短時間勤務", _SHORT, (f"{L.ROSTER_SHORT_MARK}（該当）", "空欄"))
-    if not job:
-        r.invalid(sh.where(f"{L.ROSTER_COL_JOB}{row}"), f"{who}の職種を選んでください（{'・'.join(L.ROSTER_JOBS)}）。")
-    if pattern is None:
-        r.invalid(sh.where(f"{L.ROSTER_COL_PATTERN}{row}"), f"{who}の勤務形態を選んでください（A・B・C・D）。")
     person: dict = {"name": name, "job": unicodedata.normalize("NFKC", job), "pattern": pattern,
                     "short_time": short is True, "sochi_hours": {}, "tokutei_hours": {}}
     for m in FISCAL_MONTHS:
@@ -176,6 +188,8 @@ def _roster_person(r: CellReader, sh: SheetValues, row: int) -> dict | None:
                               text_ok=False)
             if isinstance(hours, Decimal):
                 person[key][m] = hours
+            elif hours is BAD:
+                unread.add(m)
     return person if job and isinstance(pattern, str) else None
 
 
@@ -194,21 +208,22 @@ def _initiative_code(r: CellReader, sh: SheetValues, ref: str) -> str:
 
 
 def read_initiatives(r: CellReader, sh: SheetValues) -> list[dict]:
-    """ア/イ/ウ count when a status is chosen; the extra rows when a code is given."""
+    """ア/イ/ウ count when a status is chosen; the further rows when a number is given. Left to right: a further
+    row without a number is reported at the number (its status is not looked at), then a missing or unknown status."""
     out: list[dict] = []
     rows: list[tuple[str | None, int, bool]] = [(code, row, True) for code, row in L.INITIATIVE_FIXED_ROWS.items()]
     rows += [(None, row, False) for row in L.INITIATIVE_EXTRA_ROWS]
     for code, row, fixed in rows:
         ref = {k: f"{c}{row}" for k, c in (("code", L.INI_COL_CODE), ("status", L.INI_COL_STATUS),
                                             ("detail", L.INI_COL_DETAIL))}
-        status = r.choice(sh, ref["status"], "取組の状況", _STATUSES, L.STATUS_CHOICES)
         detail = r.text(sh, ref["detail"])
         if not fixed:
             code = _initiative_code(r, sh, ref["code"])
             if not code:
-                if status is not None or detail:
+                if not is_blank(sh.value(ref["status"])) or detail:
                     r.invalid(sh.where(ref["code"]), "取組の番号（①～㉘）を入力してください。")
                 continue
+        status = r.choice(sh, ref["status"], "取組の状況", _STATUSES, L.STATUS_CHOICES)
         if status is None:
             if detail or not fixed:
                 r.invalid(sh.where(ref["status"]), f"取組（{code}）の状況（実施済・実施予定）を選んでください。")
@@ -234,14 +249,16 @@ def read_expenses(r: CellReader, sh: SheetValues) -> list[dict]:
             continue
         line: dict = {"category": unicodedata.normalize("NFKC", r.text(sh, refs["category"])),
                       "description": r.text(sh, refs["description"])}
+        before = len(r.findings)
         bad = False
         for key, label in (("planned_yen", "計画額"), ("actual_yen", "実績額")):
             yen = r.integer(sh, refs[key], f"{row}行目の{label}", "yen")
             bad |= yen is BAD
             line[key] = None if yen is BAD else yen
         if not line["category"]:  # the engine would call "" an unknown category; say what to do instead
-            if not bad:
-                r.invalid(sh.where(refs["category"]), f"{row}行目の経費区分を選んでください（{'・'.join(L.EXPENSE_CATEGORIES[:2])}）。")
+            if not bad:  # (left to right: the category comes before the amounts)
+                r.findings.insert(before, finding("INPUT_INVALID", f"{row}行目の経費区分を選んでください"
+                                                  f"（{'・'.join(L.EXPENSE_CATEGORIES[:2])}）。", sh.where(refs["category"])))
             continue
         k = len(out)
         out.append(line)

@@ -16,6 +16,7 @@ from kaigo_xl.policy import Policy
 from kaigo_xl.workbook import layout
 from kaigo_xl.workbook.template.calc import build_calc
 from kaigo_xl.workbook.template.checks import build_checks, requirement_checks
+from kaigo_xl.workbook.template.example import build_example
 from kaigo_xl.workbook.template.expenses import build_expenses
 from kaigo_xl.workbook.template.facility import build_facility
 from kaigo_xl.workbook.template.fill import fill_inputs
@@ -38,11 +39,12 @@ def build_template(policy: Policy, facility_type: str = "養護", fiscal_year: i
     from kaigo_xl.workbook.forms.render import add_form_sheets  # the 計画書/実績報告書 sheets
 
     catalog = default_catalog()
-    lists = Lists(catalog)
+    lists = Lists(catalog, policy)
     wb = Workbook()
     wb.remove(wb.active)
     sheets = {name: wb.create_sheet(name) for name in layout.SHEET_ORDER if name not in (layout.S_PLAN, layout.S_REPORT)}
-    build_guide(sheets[layout.S_GUIDE])
+    build_guide(sheets[layout.S_GUIDE], catalog)
+    build_example(sheets[layout.S_EXAMPLE])
     build_facility(sheets[layout.S_FACILITY], lists)
     build_monthly(sheets[layout.S_MONTHLY], lists)
     build_roster(sheets[layout.S_ROSTER], lists)

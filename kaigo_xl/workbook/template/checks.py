@@ -1,77 +1,65 @@
-"""チェック: one row per engine finding code with ○/× and a Japanese reason, as the MHLW forms' check cells do.
+"""チェック: one row per engine finding code with ○/×, how many, a Japanese reason and a link to the first cell
+concerned — what `kaigo-xl check` says of the same book, code for code and count for count.
 
-Each condition is the native-formula twin of the engine's check (kaigo_xl.engine); the LibreOffice cross-check
-(tests/workbook/test_crosscheck.py) holds both to the same verdicts.
+Each row is the native-formula twin of the engine's check (kaigo_xl.engine) or of the reader's (reading.py); the
+LibreOffice cross-check (tests/workbook/test_crosscheck.py) holds both to the same codes, counts and first cells.
+What the formulas cannot tell — a renamed or missing sheet, inserted rows, merged cells, an old version, macros — is
+only said by the command (README).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
 
-from openpyxl.formatting.rule import CellIsRule
+from openpyxl.formatting.rule import CellIsRule, FormulaRule
 from openpyxl.styles import Alignment
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kaigo_xl.catalog import Catalog
 from kaigo_xl.findings import CODES
-from kaigo_xl.models import FISCAL_MONTHS
 from kaigo_xl.policy import Policy, RequirementRule
 from kaigo_xl.rules import kasan
 from kaigo_xl.wareki import fiscal_year_label
 from kaigo_xl.workbook import layout, styles
 from kaigo_xl.workbook.template import formulas as F
-from kaigo_xl.workbook.template.calc import (
-    EFF_FTE,
-    EFF_TOK,
-    FIRST_MONTH,
-    INSTALLMENTS,
-    M0,
-    M1,
-    PLAN,
-    REPORT,
-    C,
-    amounts,
-    exp_range,
-    facility_number,
-    has_actual,
+from kaigo_xl.workbook.template.calc import PLAN, REPORT
+from kaigo_xl.workbook.template.check_money import (
+    expense_checks,
+    payment_checks,
+    settlement_checks,
+    text_checks,
 )
-from kaigo_xl.workbook.template.settings import TECHNOLOGY, Lists
-
-
-@dataclass(frozen=True)
-class Check:
-    code: str  # the engine's finding code (kaigo_xl.findings.CODES)
-    item: str  # what is checked
-    condition: str  # formula that is TRUE when the engine would report `code`
-    reason: str  # formula (text) shown when ×
-    where: str
-
+from kaigo_xl.workbook.template.check_staff import Check, fixed, monthly_checks, roster_checks
+from kaigo_xl.workbook.template.reading import input_invalid, input_normalised
+from kaigo_xl.workbook.template.settings import Lists
 
 _MIDDLE = Alignment(vertical="center")
 _MIDDLE_WRAP = Alignment(vertical="center", wrap_text=True)
 _SEVERITY = {"error": "エラー", "warning": "注意", "info": "情報"}
+INI = layout.S_INITIATIVES
+I0, I1 = min(layout.INITIATIVE_FIXED_ROWS.values()), layout.INITIATIVE_EXTRA_ROWS[-1]
 
 
+def _ini_range(col: str) -> str:
+    return f"'{INI}'!${col}${I0}:${col}${I1}"
 
-def _status_counts(cell: str) -> str:
-    """1 when an initiative's status counts: 実施済 always; 実施予定 only for a plan (別添1 2(3)ア)."""
-    return f'(({cell}="実施済")+({F.calc("phase")}="{PLAN}")*({cell}="実施予定")>0)'
+
+def _counts(status_range: str) -> str:
+    """An array: 1 where an initiative's status counts (実施済; 実施予定 too unless a report counts only 実施済)."""
+    done_only = f'AND({F.calc("phase")}="{REPORT}",{F.setting("report_requires_done")}=1)'
+    return f'(({status_range}="実施済")+({status_range}="実施予定")*NOT({done_only})>0)'
 
 
 def _found(code: str, catalog: Catalog) -> str:
-    """>0 when the canonical item `code` is counted (ア/イ/ウ rows, or extra rows with the code or its alias)."""
-    ini = layout.S_INITIATIVES
-    e0, e1 = layout.INITIATIVE_EXTRA_ROWS[0], layout.INITIATIVE_EXTRA_ROWS[-1]
-    codes = f"'{ini}'!${layout.INI_COL_CODE}${e0}:${layout.INI_COL_CODE}${e1}"
-    status = f"'{ini}'!${layout.INI_COL_STATUS}${e0}:${layout.INI_COL_STATUS}${e1}"
+    """>0 when the canonical item `code` is counted (ア/イ/ウ rows, or further rows with the code or its alias)."""
+    codes, canon, read = (_ini_range(c) for c in (layout.INI_COL_CODE, layout.INI_COL_CANON, layout.INI_COL_READ))
     parts = []
     for alias, item in catalog.aliases.items():
         if item == code and alias in layout.INITIATIVE_FIXED_ROWS:
-            parts.append(_status_counts(F.ref(ini, f"{layout.INI_COL_STATUS}{layout.INITIATIVE_FIXED_ROWS[alias]}")))
+            parts.append(_counts(F.ref(INI, f"{layout.INI_COL_CANON}{layout.INITIATIVE_FIXED_ROWS[alias]}")))
+    extra = f"(ROW({codes})>={layout.INITIATIVE_EXTRA_ROWS[0]})"
     for c in [code, *sorted(a for a, i in catalog.aliases.items() if i == code)]:
-        parts.append(f'COUNTIFS({codes},"{c}",{status},"実施済")')
-        parts.append(f'({F.calc("phase")}="{PLAN}")*COUNTIFS({codes},"{c}",{status},"実施予定")')
+        parts.append(f'SUMPRODUCT({extra}*({read}=1)*({codes}="{c}")*{_counts(canon)})')
     return "(" + "+".join(parts) + ")"
 
 
@@ -99,198 +87,187 @@ def rule_text(rule: RequirementRule) -> str:
     return rule.label or f"{'・'.join(rule.items)}のうち{rule.min_count}件以上"
 
 
-def checks(policy: Policy, catalog: Catalog, lists: Lists) -> list[Check]:
-    fac = F.facility
-    roster_on = f'{F.ref(layout.S_MONTHLY, layout.EFFECTIVE_METHOD_CELL)}="{layout.INPUT_METHODS[1]}"'
-    mon = f"{layout.S_MONTHLY}!{layout.COL_FTE}{M0}:{layout.COL_TOKUTEI}{M1}"
-    out = [
-        Check("FACILITY_NAME_MISSING", "施設名が入力されている", f'TRIM({fac("facility.name")})=""',
-              F.text("施設情報に施設名を入力してください。"), f"{layout.S_FACILITY}!{layout.FIELD_BY_KEY['facility.name'].cell}"),
-        Check("FACILITY_NUMBER_MISSING", "施設番号が入力されている", f'TRIM({fac("facility.number")})=""',
-              F.text("施設番号を入力してください（市区町村での照合に使います）。"),
-              f"{layout.S_FACILITY}!{layout.FIELD_BY_KEY['facility.number'].cell}"),
-        Check("FY_BEFORE_START", "加算の対象年度（令和7年度以降）",
-              f"AND(ISNUMBER(KX_FISCAL_YEAR),KX_FISCAL_YEAR<{kasan.FIRST_FISCAL_YEAR})",
-              f'{F.fiscal_year_label()}&"は対象外です。この加算は{fiscal_year_label(kasan.FIRST_FISCAL_YEAR)}からです'
-              f'（別添1 2(2)）。年度（西暦）を確認してください。"',
-              f"{layout.S_FACILITY}!{layout.FIELD_BY_KEY['fiscal_year'].cell}"),
-        Check("FY_RATE_UNCONFIRMED", "年度の単価が確定している",
-              f"AND(ISNUMBER(KX_FISCAL_YEAR),KX_FISCAL_YEAR>{kasan.FIRST_FISCAL_YEAR},KX_RATE_YEN={kasan.RATE_R7_YEN})",
-              F.text("令和8年度以降の単価は国から示されていません（Q6）。54,000円で計算しています。市区町村の設定をご確認ください。"),
-              f"{layout.S_FACILITY}!{layout.FIELD_BY_KEY['fiscal_year'].cell}"),
-        Check("MONTH_MISSING", "12か月分の職員数が入力されている", f"12-COUNT({EFF_FTE})>0",
-              f'(12-COUNT({EFF_FTE}))&"か月分の職員数がありません。職員がいない月は 0 を入力してください。"', mon),
-        Check("FTE_NEGATIVE", "常勤換算数が負の値でない", f'COUNTIF({EFF_FTE},"<0")+COUNTIF({EFF_TOK},"<0")>0',
-              F.text("負の値の月があります（月別職員数のH列）。"), mon),
-        Check("FTE_TOO_LARGE", "常勤換算数が上限以内", f'COUNTIF({EFF_FTE},">"&{F.setting("fte_max")})>0',
-              f'"上限（"&{F.setting("fte_max")}&"）を超える月があります。人数ではなく時間数を入力していないかご確認ください。"', mon),
-        Check("TOKUTEI_EXCEEDS_FTE", "特定施設の担当職員数が全体以下",
-              f"IFERROR(SUMPRODUCT(ISNUMBER({EFF_FTE})*ISNUMBER({EFF_TOK})*({EFF_TOK}>=0)*({EFF_FTE}>=0)"
-              f"*({EFF_TOK}>{EFF_FTE})),1)>0", F.text("特定施設を担当する職員数が職員数を上回る月があります。"), mon),
-        Check("TOKUTEI_NOT_DESIGNATED", "特定施設の指定と職員数が合っている",
-              f'AND(TRIM({fac("facility.tokutei_designated")})="なし",COUNTIF({EFF_TOK},">0")>0)',
-              F.text("特定施設担当の職員数がありますが、施設情報では特定施設の指定「なし」です。"), mon),
-        Check("NO_TARGET_STAFF", "対象職員がいる", f"AND({F.calc('monthly_errors')}=0,COUNTIF(KX_TARGET_FTE,0)=12)",
-              F.text("対象職員数が12か月とも0のため、加算総額は0円です。"), mon),
-    ]
-    out += _roster_checks(roster_on)
-    ini = layout.S_INITIATIVES
+def initiative_checks(policy: Policy, catalog: Catalog, lists: Lists) -> list[Check]:
+    at = f"{INI}!{layout.INI_COL_STATUS}{I0}"
+    basis = "市区町村が定めた代替の要件、別添2 Q2" if policy.custom_requirements else "別添1 2(3)ア"
+    done_only = f'AND({F.calc("phase")}="{REPORT}",{F.setting("report_requires_done")}=1)'
+    out = []
     for label, items, need in requirement_checks(policy, catalog):
         count = "+".join(f"({_found(c, catalog)}>0)" for c in items) or "0"
-        out.append(Check("REQ_NOT_MET", f"加算要件: {label}", f"({count})<{need}",
-                         f'IF({F.calc("phase")}="{PLAN}","実施済または実施予定","実施済")&"の取組が"&{need}&"件以上必要です'
-                         f'（現在 "&({count})&"件）。別添1 2(3)ア"',
-                         f"{ini}!{layout.INI_COL_STATUS}{layout.INITIATIVE_FIXED_ROWS['ア']}"))
-    e0, e1 = layout.INITIATIVE_EXTRA_ROWS[0], layout.INITIATIVE_EXTRA_ROWS[-1]
-    codes = f"'{ini}'!${layout.INI_COL_CODE}${e0}:${layout.INI_COL_CODE}${e1}"
-    known = lists.range("code")
-    st = f"'{ini}'!${layout.INI_COL_STATUS}${e0}:${layout.INI_COL_STATUS}${e1}"
-    valid = f'(({st}="実施済")+({st}="実施予定"))'
-    out.append(Check("REQ_UNKNOWN_ITEM", "取組の番号が一覧にある",
-                     f'SUMPRODUCT((TRIM({codes})<>"")*{valid}*(COUNTIF({known},{codes})=0))>0',
-                     F.text("取組の番号は ①〜㉘ から選んでください。"), f"{ini}!{layout.INI_COL_CODE}{e0}"))
-    missing = []
-    for row in layout.INITIATIVE_FIXED_ROWS.values():
-        s, d = (F.ref(ini, f"{col}{row}") for col in (layout.INI_COL_STATUS, layout.INI_COL_DETAIL))
-        missing.append(f'(({s}="実施済")+({s}="実施予定"))*(TRIM({d})="")')
-    de = f"'{ini}'!${layout.INI_COL_DETAIL}${e0}:${layout.INI_COL_DETAIL}${e1}"
-    missing.append(f'SUMPRODUCT((TRIM({codes})<>"")*(COUNTIF({known},{codes})>0)*{valid}*(TRIM({de})=""))')
-    out.append(Check("REQ_DETAIL_MISSING", "取組の具体的な内容が記入されている", "(" + "+".join(missing) + ")>0",
-                     F.text("状況を選んだ取組の「具体的な取組の内容」を記入してください。"),
-                     f"{ini}!{layout.INI_COL_DETAIL}{layout.INITIATIVE_FIXED_ROWS['ア']}"))
-    out += _expense_checks()
-    out += _payment_checks()
-    out.append(Check("REPORT_LATE", "実績報告書の提出期限内",
-                     f'AND({F.calc("phase")}="{REPORT}",ISNUMBER({fac("submitted_on")}),'
-                     f'{fac("submitted_on")}>{F.calc("report_due")})',
-                     f'"提出期限は"&{F.calc("report_due_wareki")}&"です。"',
-                     f"{layout.S_FACILITY}!{layout.FIELD_BY_KEY['submitted_on'].cell}"))
+        out.append(Check("REQ_NOT_MET", f"加算要件: {label}", f"IF(({count})<{need},1,0)",
+                         f'IF({done_only},"実施済","実施済または実施予定")&"の取組が"&{need}&"件以上必要です'
+                         f'（現在 "&({count})&"件。{basis}）"&IF({done_only},"。実績報告で実施済だけを数えるのは市区町村の'
+                         f'規則です（通知の要件は「計画又は既に実施」）","")', fixed(at), at))
+    codes, canon, read = (_ini_range(c) for c in (layout.INI_COL_CODE, layout.INI_COL_CANON, layout.INI_COL_READ))
+    detail = _ini_range(layout.INI_COL_DETAIL)
+    known = f'(COUNTIF({lists.range("code")},{codes})>0)'
+    fixed_rows = f"(ROW({codes})<{layout.INITIATIVE_EXTRA_ROWS[0]})"
+    is_known = f"(({fixed_rows}+{known})>0)"
+    unknown = f"({read}=1)*NOT({is_known})"
+    no_detail = f'({read}=1)*{is_known}*(LEN(TRIM({detail}))=0)'
+    planned = f'({read}=1)*({canon}="実施予定")*({F.calc("phase")}="{REPORT}")'
+
+    def first(cond: str, col: str) -> str:
+        row = F.first_row(cond, read)
+        return f'IF({row}>0,"{INI}!{col}"&{row},"")'
+
+    out += [
+        Check("REQ_UNKNOWN_ITEM", "取組の番号が一覧にある", f"SUMPRODUCT({unknown})",
+              F.text("取組の番号は ①〜㉘ から選んでください。"), first(unknown, layout.INI_COL_CODE),
+              f"{INI}!{layout.INI_COL_CODE}{layout.INITIATIVE_EXTRA_ROWS[0]}"),
+        Check("REQ_DETAIL_MISSING", "取組の具体的な内容が記入されている", f"SUMPRODUCT({no_detail})",
+              F.text("状況を選んだ取組の「具体的な取組の内容」を記入してください。"), first(no_detail, layout.INI_COL_DETAIL),
+              f"{INI}!{layout.INI_COL_DETAIL}{I0}"),
+        Check("REQ_STILL_PLANNED", "実績報告書で「実施予定」のままの取組がない", f"SUMPRODUCT({planned})",
+              f'"実施予定のままの取組は、実績報告書に「未実施」と印刷されます"&IF({done_only},"（市区町村の規則により要件に'
+              f'数えません）。","（要件には計画として数えます）。")', first(planned, layout.INI_COL_STATUS), at),
+    ]
     return out
 
 
-def _roster_checks(roster_on: str) -> list[Check]:
-    """Hours of counted staff: both sides of every month at once, with a parity mask picking the 措置 columns."""
-    r0, r1 = layout.ROSTER_ROWS[0], layout.ROSTER_ROWS[-1]
-    first = layout.ROSTER_FIRST_MONTH_COL
-    last = layout.roster_cols(FISCAL_MONTHS[-1])[1]
-    a, b = get_column_letter(first), get_column_letter(last - 1)  # 措置 block: F…AB (pairs start here)
-    a2, b2 = get_column_letter(first + 1), get_column_letter(last)  # shifted by one: G…AC
-    sh = f"'{layout.S_ROSTER}'!"
-    sochi, tok = f"{sh}${a}${r0}:${b}${r1}", f"{sh}${a2}${r0}:${b2}${r1}"
-    days = f"{sh}${a}${layout.ROSTER_SUMMARY_ROWS['days']}:${b}${layout.ROSTER_SUMMARY_ROWS['days']}"
-    parity = f"(MOD(COLUMN({sh}${a}${r0}:${b}${r0})-{first},2)=0)"
-    counted = f'({sh}${layout.ROSTER_COL_COUNTED}${r0}:${layout.ROSTER_COL_COUNTED}${r1}="{layout.ROSTER_SHORT_MARK}")'
-    pattern_a = f'({sh}${layout.ROSTER_COL_PATTERN}${r0}:${layout.ROSTER_COL_PATTERN}${r1}="A")'
-    bad = (f"SUMPRODUCT({counted}*(({sochi}<0)+({sochi}>24*{days})+({tok}<0)+({tok}>24*{days}))*{parity})")
-    split = f"SUMPRODUCT({counted}*{pattern_a}*({sochi}>0)*({tok}>0)*{parity})"
-    where = f"{layout.S_ROSTER}!{get_column_letter(first)}{r0}"
+def facility_checks() -> list[Check]:
+    fac = F.facility
+    cell = {k: f"{layout.S_FACILITY}!{layout.FIELD_BY_KEY[k].cell}" for k in
+            ("facility.name", "facility.number", "fiscal_year", "submitted_on")}
+    fy = f"{fixed(cell['fiscal_year'])}"
     return [
-        Check("ROSTER_HOURS_INVALID", "勤務時間が0〜24時間×日数の範囲", f"AND({roster_on},IFERROR({bad},1)>0)",
-              F.text("勤務形態一覧に、負の値または月の時間数（24時間×日数）を超える勤務時間があります。"), where),
-        Check("ROSTER_A_SPLIT", "常勤専従（A）の職員に特定施設の時間がない", f"AND({roster_on},IFERROR({split},0)>0)",
-              F.text("常勤専従（A）の職員に特定施設の勤務時間もある月があります。兼務（B）として勤務時間で換算しました。"), where),
+        Check("FACILITY_NAME_MISSING", "施設名が入力されている", f'IF(TRIM({fac("facility.name")})="",1,0)',
+              F.text("施設情報に施設名を入力してください。"), fixed(cell["facility.name"]), cell["facility.name"]),
+        Check("FACILITY_NUMBER_MISSING", "施設番号が入力されている", f'IF(TRIM({fac("facility.number")})="",1,0)',
+              F.text("施設番号を入力してください（市区町村での照合に使います）。"), fixed(cell["facility.number"]),
+              cell["facility.number"]),
+        Check("FY_BEFORE_START", "加算の対象年度（令和7年度以降）",
+              f"IF(AND(ISNUMBER(KX_FISCAL_YEAR),KX_FISCAL_YEAR<{kasan.FIRST_FISCAL_YEAR}),1,0)",
+              f'{F.fiscal_year_label()}&"は対象外です。この加算は{fiscal_year_label(kasan.FIRST_FISCAL_YEAR)}からです'
+              f'（別添1 2(2)）。年度（西暦）を確認してください。"', fy, cell["fiscal_year"]),
+        Check("FY_RATE_UNCONFIRMED", "年度の単価が決まっている",
+              f'IF(AND(ISNUMBER(KX_FISCAL_YEAR),KX_FISCAL_YEAR>={kasan.FIRST_FISCAL_YEAR},'
+              f'{F.setting("rate_source")}="assumed"),1,0)',
+              f'{F.fiscal_year_label()}&"の単価は国から示されていません。令和8年度以降にこの加算を続けるかどうかも国で'
+              f'検討中です（Q6）。"&TEXT(KX_RATE_YEN,"#,##0")&"円で仮に計算しています。市区町村の設定をご確認ください。"',
+              fy, cell["fiscal_year"]),
+        Check("REPORT_LATE", "実績報告書の提出期限内",
+              f'IF(AND({F.calc("phase")}="{REPORT}",ISNUMBER({fac("submitted_on")}),'
+              f'{fac("submitted_on")}>{F.calc("report_due")}),1,0)',
+              f'"提出期限は"&{F.calc("report_due_wareki")}&"です。"', fixed(cell["submitted_on"]), cell["submitted_on"]),
     ]
 
 
-def _expense_checks() -> list[Check]:
-    canon = exp_range(layout.EXP_COL_CANONICAL)
-    planned, actual = amounts(layout.EXP_COL_PLANNED), amounts(layout.EXP_COL_ACTUAL)
-    known = f'({canon}<>"")*({canon}<>"不明")'
-    cap = F.setting("yen_max")
-    rows = f'SUMPRODUCT(--({canon}<>""))'
-    where = f"{layout.S_EXPENSES}!{layout.EXP_COL_CATEGORY}{layout.EXPENSE_ROWS[0]}"
+def reading_checks() -> list[Check]:
+    invalid, normalised = input_invalid(), input_normalised()
     return [
-        Check("EXP_NONE", "経費（加算の使い道）が入力されている", f"{rows}=0",
-              F.text("加算の使い道（人件費・職場環境改善経費）を入力してください。"), where),
-        Check("EXP_TECHNOLOGY", "介護テクノロジー機器購入に充てていない", f'COUNTIF({canon},"{TECHNOLOGY}")>0',
-              F.text("介護テクノロジー等の機器購入費用には充当できません（別添1 2(3)イ）。介護テクノロジー導入・協働化等支援事業を"
-                 "ご検討ください。"), where),
-        Check("EXP_UNKNOWN_CATEGORY", "経費区分が正しい", f'COUNTIF({canon},"不明")>0',
-              F.text("経費区分は 人件費 か 職場環境改善経費 を選んでください。"), where),
-        Check("EXP_NEGATIVE", "金額が負の値でない",
-              f"SUMPRODUCT({known}*(ISNUMBER({planned})*({planned}<0)+ISNUMBER({actual})*({actual}<0)))>0",
-              F.text("負の金額があります。"), where),
-        Check("EXP_TOO_LARGE", "金額が上限以内",
-              f"SUMPRODUCT({known}*(ISNUMBER({planned})*({planned}>{cap})+ISNUMBER({actual})*({actual}>{cap})))>0",
-              f'"1行の金額の上限（"&TEXT({cap},"#,##0")&"円）を超えています。桁を確認してください。"', where),
-        Check("EXP_PLANNED_SHORT", "使い道の計画額が加算総額以上",
-              f'AND({F.calc("phase")}="{PLAN}",{F.calc("annual")}<>"",{rows}>0,'
-              f'{F.calc("planned_allowed")}<N({F.calc("annual")}))',
-              f'"対象経費の計画額 "&TEXT({F.calc("planned_allowed")},"#,##0")&"円 が加算総額 "&'
-              f'TEXT(N({F.calc("annual")}),"#,##0")&"円 に届いていません。"', where),
-        Check("ACTUAL_MISSING", "実績報告書に経費の実績額がある",
-              f'AND({F.calc("phase")}="{REPORT}",{rows}>0,NOT({has_actual()}))',
-              F.text("実績報告書では経費の実績額を入力してください（支出がない行は 0 を入力）。"),
-              f"{layout.S_EXPENSES}!{layout.EXP_COL_ACTUAL}{layout.EXPENSE_ROWS[0]}"),
-        Check("RECEIVED_MISSING", "実績報告書に受領額が入力されている",
-              f'AND({F.calc("phase")}="{REPORT}",{F.calc("annual")}<>"",{has_actual()},'
-              f'NOT(ISNUMBER({facility_number("received_yen")})))',
-              f'"受領額が未入力のため、加算総額 "&TEXT(N({F.calc("annual")}),"#,##0")&"円 を受領したものとして返還見込額を'
-              f'計算しました。受領額を入力してください。"',
-              f"{layout.S_FACILITY}!{layout.FIELD_BY_KEY['received_yen'].cell}"),
-        Check("REFUND_DUE", "返還見込額がない", f'AND(ISNUMBER({F.calc("refund")}),N({F.calc("refund")})>0)',
-              f'"返還見込額 "&TEXT(N({F.calc("refund")}),"#,##0")&"円 があります（計算シート）。"',
-              f"{layout.S_CALC}!{C['refund']}"),
-        Check("ADDITIONAL_DUE", "受領額が実績の加算総額以上",
-              f'AND(ISNUMBER({F.calc("additional")}),N({F.calc("additional")})>0)',
-              f'"実績の加算総額が受領額を "&TEXT(N({F.calc("additional")}),"#,##0")&"円 上回ります（追加支弁の見込み）。"',
-              f"{layout.S_CALC}!{C['additional']}"),
+        Check("INPUT_INVALID", "入力された値が読める（数値・選択肢・必須の支払回数など）", invalid.count,
+              F.text("数値として読めない値、一覧にない選択肢、未入力の必須項目などがあります。確認する場所のセルを直して"
+                     "ください（2件目以降は kaigo-xl check またはアドインの入力チェックで一覧できます）。"),
+              invalid.first, f"{layout.S_FACILITY}!C4"),
+        Check("INPUT_NORMALISED", "全角数字や単位・空白のない入力", normalised.count,
+              F.text("全角数字・空白・単位（円・人など）を含む値を読み替えました。値が意図どおりか確認してください。"),
+              normalised.first, f"{layout.S_FACILITY}!C4"),
     ]
 
 
-def _payment_checks() -> list[Check]:
-    n, f = INSTALLMENTS, FIRST_MONTH
-    first_bad = f"IF(ISNUMBER({f}),OR({f}<1,{f}>12,{f}<>INT({f})),TRUE)"
-    n_bad = f"IF(ISNUMBER({n}),OR({n}<1,{n}>12,{n}<>INT({n})),TRUE)"
-    cell = layout.FIELD_BY_KEY
-    return [
-        Check("PAY_FIRST_MONTH_INVALID", "初回の支払月が1〜12", first_bad, F.text("初回の支払月は1〜12で入力してください。"),
-              f"{layout.S_FACILITY}!{cell['payment.first_month'].cell}"),
-        Check("PAY_INSTALLMENTS_INVALID", "支払回数が1〜12", f"IF({first_bad},FALSE,{n_bad})",
-              F.text("支払回数は1〜12で入力してください。"), f"{layout.S_FACILITY}!{cell['payment.installments'].cell}"),
-        Check("PAY_BEYOND_FISCAL_YEAR", "支払が年度内（3月まで）に収まる",
-              f"IF({first_bad},FALSE,IF({n_bad},FALSE,{n}>12-MOD({f}-4,12)))",
-              f'"この初回の月からは"&IFERROR(12-MOD({f}-4,12),"")&"回以内にしてください（年度末は3月）。"',
-              f"{layout.S_FACILITY}!{cell['payment.installments'].cell}"),
-    ]
+def checks(policy: Policy, catalog: Catalog, lists: Lists) -> list[Check]:
+    return [*reading_checks(), *facility_checks()[:4], *monthly_checks(), *roster_checks(),
+            *initiative_checks(policy, catalog, lists), *expense_checks(), *settlement_checks(), *payment_checks(),
+            facility_checks()[4], text_checks()]
 
 
 def build_checks(ws: Worksheet, policy: Policy, catalog: Catalog, lists: Lists) -> list[Check]:
-    styles.title(ws, "チェック（すべて ○ なら提出できます）")
-    styles.text(ws, "A2", "入力に応じて自動で判定します。× の行は「理由」と「確認する場所」を見て直してください。"
-                "「注意」「情報」の × は提出を妨げませんが、内容をご確認ください。", small=True)
+    styles.title(ws, "チェック（エラーが0件なら提出できます）")
+    styles.text(ws, "A2", "入力に応じて自動で判定します。× の行は「理由」を読み、「確認する場所」をクリックしてそのセルを直して"
+                "ください（赤くなっています）。「注意」「情報」は提出を妨げませんが、内容をご確認ください。", small=True, wrap=True)
+    ws.merge_cells("A2:H2")
+    ws.row_dimensions[2].height = 26
     styles.text(ws, "B3", "総合判定（エラーなし）", bold=True)
     items = checks(policy, catalog, lists)
     r0 = layout.CHECK_FIRST_ROW
     r1 = r0 + len(items) - 1
-    res, sev = layout.CHECK_COL_RESULT, layout.CHECK_COL_SEVERITY
-    errors = f'COUNTIFS(${res}${r0}:${res}${r1},"×",${sev}${r0}:${sev}${r1},"エラー")'
-    warnings = f'COUNTIFS(${res}${r0}:${res}${r1},"×",${sev}${r0}:${sev}${r1},"注意")'
-    styles.result_cell(ws, "C3", f'=IF({errors}=0,"○","×")', bold=True)
+    res, sev, cnt = layout.CHECK_COL_RESULT, layout.CHECK_COL_SEVERITY, layout.CHECK_COL_COUNT
+
+    def total(label: str) -> str:
+        return f'SUMIF(${sev}${r0}:${sev}${r1},"{label}",${cnt}${r0}:${cnt}${r1})'
+
+    styles.result_cell(ws, "C3", f'=IF({total("エラー")}=0,"○","×")', bold=True)
     ws["C3"].alignment = styles.CENTER
-    styles.result_cell(ws, "D3", f'="エラー "&{errors}&"件、注意 "&{warnings}&"件"', fill=None, bold=True)
-    styles.header(ws, layout.CHECK_HEADER_ROW, {"A": "番号", layout.CHECK_COL_ITEM: "確認項目", res: "判定",
-                                                 sev: "区分", layout.CHECK_COL_REASON: "理由（× のとき）",
+    styles.result_cell(ws, "D3", f'="エラー "&{total("エラー")}&"件、注意 "&{total("注意")}&"件、情報 "&{total("情報")}&"件"',
+                       fill=None, bold=True)
+    styles.header(ws, layout.CHECK_HEADER_ROW, {"A": "番号", layout.CHECK_COL_ITEM: "確認項目", res: "判定", sev: "区分",
+                                                 cnt: "件数", layout.CHECK_COL_REASON: "理由（× のとき）",
                                                  layout.CHECK_COL_CODE: "コード", layout.CHECK_COL_WHERE: "確認する場所"})
     for i, chk in enumerate(items):
-        row = r0 + i
-        styles.result_cell(ws, f"A{row}", i + 1, fill=None)
-        styles.result_cell(ws, f"{layout.CHECK_COL_ITEM}{row}", chk.item, fill=None)
-        styles.result_cell(ws, f"{res}{row}", f'=IFERROR(IF({chk.condition},"×","○"),"×")', bold=True, fill=None)
-        ws[f"{res}{row}"].alignment = styles.CENTER
-        styles.result_cell(ws, f"{sev}{row}", _SEVERITY[CODES[chk.code][0].value], fill=None)
-        styles.result_cell(ws, f"{layout.CHECK_COL_REASON}{row}", f'=IF({res}{row}="×",{chk.reason},"")', fill=None)
-        styles.result_cell(ws, f"{layout.CHECK_COL_CODE}{row}", chk.code, fill=None)
-        styles.result_cell(ws, f"{layout.CHECK_COL_WHERE}{row}", chk.where, fill=None)
-        ws.row_dimensions[row].height = 27  # room for a two-line reason
-        for col in ("A", layout.CHECK_COL_ITEM, sev, layout.CHECK_COL_CODE, layout.CHECK_COL_WHERE):
-            ws[f"{col}{row}"].alignment = _MIDDLE
-        ws[f"{layout.CHECK_COL_REASON}{row}"].alignment = _MIDDLE_WRAP
+        _row(ws, r0 + i, i + 1, chk)
     for ref in (f"{res}{r0}:{res}{r1}", "C3"):
         ws.conditional_formatting.add(ref, CellIsRule(operator="equal", formula=['"×"'], fill=styles.ERROR,
                                                       font=styles.RED_FONT))
-    styles.widths(ws, A=6, B=40, C=7, D=7, E=60, F=30, G=20)
+    styles.widths(ws, A=5, B=40, C=6, D=8, E=6, F=60, G=31, H=22, I=22)
+    ws.column_dimensions[layout.CHECK_COL_PLACE].hidden = True
+    _red_where_pointed(ws, r1)
     ws.freeze_panes = f"A{r0}"
     styles.protect(ws)
-    styles.page_a4(ws, landscape=True, print_area=f"A1:G{r1}", title_rows=f"{layout.CHECK_HEADER_ROW}:{layout.CHECK_HEADER_ROW}")
+    styles.page_a4(ws, landscape=True, print_area=f"A1:H{r1}",
+                   title_rows=f"{layout.CHECK_HEADER_ROW}:{layout.CHECK_HEADER_ROW}")
     return items
+
+
+def _red_where_pointed(ws: Worksheet, last: int) -> None:
+    """Every input cell a チェック row points at (an error or a warning) turns red, whatever the sheet: the link's
+    cell is the one to fix. (月別職員数, 取組 and 経費 also colour every other cell of the same mistake.)"""
+    first = layout.CHECK_FIRST_ROW
+    places = f"'{layout.S_CHECKS}'!${layout.CHECK_COL_PLACE}${first}:${layout.CHECK_COL_PLACE}${last}"
+    severity = f"'{layout.S_CHECKS}'!${layout.CHECK_COL_SEVERITY}${first}:${layout.CHECK_COL_SEVERITY}${last}"
+    for sheet, cells in layout.INPUT_CELLS.items():
+        target = ws.parent[sheet]
+        here = f'"{sheet}!"&ADDRESS(ROW(),COLUMN(),4)'
+        rule = FormulaRule(formula=[f'COUNTIFS({places},{here},{severity},"<>情報")>0'], fill=styles.ERROR,
+                           font=styles.RED_BOLD)
+        target.conditional_formatting.add(" ".join(runs_of(cells)), rule)
+
+
+def runs_of(cells: tuple[str, ...]) -> list[str]:
+    """Input cells as few rectangular ranges: the cells of one column in consecutive rows become C6:C17."""
+    by_col: dict[str, list[int]] = {}
+    for ref in cells:
+        col = ref.rstrip("0123456789")
+        by_col.setdefault(col, []).append(int(ref[len(col):]))
+    out = []
+    for col, rows in by_col.items():
+        rows.sort()
+        start = prev = rows[0]
+        for r in [*rows[1:], None]:
+            if r is not None and r == prev + 1:
+                prev = r
+                continue
+            out.append(f"{col}{start}" if start == prev else f"{col}{start}:{col}{prev}")
+            if r is not None:
+                start = prev = r
+    return out
+
+
+def _row(ws: Worksheet, row: int, number: int, chk: Check) -> None:
+    res, sev, cnt = layout.CHECK_COL_RESULT, layout.CHECK_COL_SEVERITY, layout.CHECK_COL_COUNT
+    place, where = f"{layout.CHECK_COL_PLACE}{row}", f"{layout.CHECK_COL_WHERE}{row}"
+    styles.result_cell(ws, f"A{row}", number, fill=None)
+    styles.result_cell(ws, f"{layout.CHECK_COL_ITEM}{row}", chk.item, fill=None)
+    styles.result_cell(ws, f"{cnt}{row}", f"=IFERROR({chk.count},1)", "0", fill=None)
+    styles.result_cell(ws, f"{res}{row}", f'=IF({cnt}{row}>0,"×","○")', bold=True, fill=None)
+    ws[f"{res}{row}"].alignment = styles.CENTER
+    styles.result_cell(ws, f"{sev}{row}", _SEVERITY[CODES[chk.code][0].value], fill=None)
+    styles.result_cell(ws, f"{layout.CHECK_COL_REASON}{row}", f'=IF({cnt}{row}>0,IFERROR({chk.reason},""),"")', fill=None)
+    styles.result_cell(ws, f"{layout.CHECK_COL_CODE}{row}", chk.code, fill=None)
+    # the first cell concerned (where `kaigo-xl check` points), or the place to look; a link jumps there
+    styles.result_cell(ws, place, f'=IF({cnt}{row}>0,IFERROR({chk.where},""),"")', fill=None)
+    default = F.text(chk.default)
+    shown = f'IF({place}<>"",{place},{default})'
+    styles.result_cell(ws, where, f'=HYPERLINK("#\'"&SUBSTITUTE({shown},"!","\'!"),{shown})', fill=None)
+    ws[where].font = styles.LINK_FONT
+    # room for the reason at 9 pt: two lines, three for the long ones (REQ_NOT_MET with its basis, INPUT_INVALID …)
+    words = sum(len(t) for t in re.findall(r'"([^"]*)"', chk.reason))
+    ws.row_dimensions[row].height = 40 if words > 60 or chk.code in ("REQ_NOT_MET", "FY_RATE_UNCONFIRMED") else 27
+    ws[f"{layout.CHECK_COL_REASON}{row}"].font = styles.SMALL
+    for col in ("A", sev, cnt, layout.CHECK_COL_CODE, layout.CHECK_COL_WHERE):
+        ws[f"{col}{row}"].alignment = _MIDDLE
+    for col in (layout.CHECK_COL_ITEM, layout.CHECK_COL_REASON):
+        ws[f"{col}{row}"].alignment = _MIDDLE_WRAP
+
+
+__all__ = ["PLAN", "Check", "build_checks", "checks", "requirement_checks", "rule_text"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from openpyxl.worksheet.worksheet import Worksheet
 
+from kaigo_xl.rules import printing
 from kaigo_xl.workbook import layout, styles
 from kaigo_xl.workbook.template import formulas as F
 from kaigo_xl.workbook.template.settings import Lists
@@ -40,7 +41,11 @@ def build_facility(ws: Worksheet, lists: Lists) -> None:
             styles.validation(ws, f.cell, kind="date", operator="between", formula1="DATE(2000,1,1)",
                               formula2="DATE(2100,12,31)", prompt="提出日を 2026/4/15 のように入力してください"
                               "（和暦は右に表示されます）。", error="日付を 2026/4/15 のように入力してください。")
-        ws.row_dimensions[row].height = 20
+        ws.row_dimensions[row].height = 20 if len(f.help) <= 36 else 30
+    name = layout.FIELD_BY_KEY["facility.name"].cell
+    styles.validation(ws, name, kind="textLength", operator="lessThanOrEqual", formula1=str(printing.FACILITY_NAME_CHARS),
+                      prompt=f"施設名を{printing.FACILITY_NAME_CHARS}字以内で入力してください（計画書・実績報告書の欄に"
+                      "収まる長さ）。", error=f"施設名は{printing.FACILITY_NAME_CHARS}字以内にしてください。")
     for key, kind in _NUMBER_FIELDS.items():
         styles.hidden_helpers(ws, F.num_helpers(layout.S_FACILITY, layout.FIELD_BY_KEY[key].cell, kind))
     fy = layout.FIELD_BY_KEY["fiscal_year"].cell
@@ -48,15 +53,59 @@ def build_facility(ws: Worksheet, lists: Lists) -> None:
     sub = layout.FIELD_BY_KEY["submitted_on"].cell
     styles.text(ws, f"D{sub[1:]}", "=" + F.wareki_date(sub), bold=True)
     first = layout.FIELD_BY_KEY["payment.first_month"].cell
-    styles.text(ws, f"D{first[1:]}", "4＝4月 … 3＝翌年3月。年度末（3月）を越えない回数にしてください（Q1）", small=True)
-    styles.widths(ws, A=2, B=32, C=34, D=40)
+    styles.text(ws, f"D{first[1:]}", "4＝4月 … 3＝翌年3月。初回の月から年度末（3月）までに収まる回数にします。"
+                "早期・複数月分の一括の支払が望ましいとされています（Q1）", small=True, wrap=True)
+    ws.row_dimensions[int(first[1:])].height = 40
+    styles.widths(ws, A=2, B=32, C=34, D=46)
     ws.freeze_panes = "A4"
     styles.protect(ws)
     last = max(int(f.cell[1:]) for f in layout.FACILITY_FIELDS)
     styles.page_a4(ws, print_area=f"A1:D{last}")
 
 
-_NUMBER_FIELDS = {"payment.installments": "int", "payment.first_month": "int", "received_yen": "yen"}
+_NUMBER_FIELDS = {"facility.capacity": "int", "payment.installments": "int", "payment.first_month": "int",
+                  "received_yen": "yen"}
+
+
+def field_invalid(key: str) -> str | None:
+    """TRUE when the reader refuses the cell of field `key` (INPUT_INVALID); None for a field never refused by the
+    formulas' reading (texts; the type and the year stop the whole reading; dates typed as text are not mirrored)."""
+    f = layout.FIELD_BY_KEY[key]
+    x = F.ref(layout.S_FACILITY, f.cell)
+    if key in _NUMBER_FIELDS:
+        v = F.num_value_ref(layout.S_FACILITY, f.cell)
+        bad = F.unreadable(v)
+        if key in ("facility.capacity", "received_yen"):
+            bad = f"OR({bad},AND(ISNUMBER({v}),N({v})<0))"
+        if f.required:  # 支払回数・初回の月: blank is an error too (the engine would take 1 回 / 4月)
+            bad = f"OR({bad},{F.is_blank(x)})"
+        return bad
+    accepted = _ACCEPTED.get(key)
+    if accepted is None:
+        return None
+    ok = F.choice_ok(x, accepted)
+    return f"NOT(OR(ISLOGICAL({x}),{ok}))" if key == "facility.tokutei_designated" else f"NOT({ok})"
+
+
+def field_normalised(key: str) -> str | None:
+    """TRUE when the reader reads the cell of field `key` after rewriting it (INPUT_NORMALISED)."""
+    cell = layout.FIELD_BY_KEY[key].cell
+    x = F.ref(layout.S_FACILITY, cell)
+    if key in _NUMBER_FIELDS:
+        _, strip, _, v = (F.ref(layout.S_FACILITY, c) for c in F.num_cells(layout.S_FACILITY, cell))
+        return F.normalised(x, strip, v)
+    accepted = _ACCEPTED.get(key)
+    if accepted is None:
+        return None
+    exact = ",".join(f"EXACT(TRIM({x}),{F.text(a)})" for a in accepted)
+    return f"AND(ISTEXT({x}),NOT({F.is_blank(x)}),{F.choice_ok(x, accepted)},NOT(OR({exact})))"
+
+
+_ACCEPTED = {  # choice cells and what the reader takes in them (layout's readings)
+    "facility.subtype": layout.FIELD_BY_KEY["facility.subtype"].choices,
+    "facility.tokutei_designated": tuple(layout.YES_NO_READINGS),
+    "phase": tuple(layout.PHASE_READINGS),
+}
 
 
 

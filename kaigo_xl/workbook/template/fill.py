@@ -12,8 +12,9 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
+from kaigo_xl.engine import staffing_rows
 from kaigo_xl.errors import CapacityExceeded
-from kaigo_xl.models import FISCAL_MONTHS, FacilityInput
+from kaigo_xl.models import FISCAL_MONTHS, FacilityInput, MonthlyStaffing
 from kaigo_xl.numbers import exact_cell_value
 from kaigo_xl.workbook import layout
 from kaigo_xl.xlsx.save import put_value
@@ -78,14 +79,21 @@ def fill_inputs(wb: Workbook, inp: FacilityInput) -> None:
 
 
 def _fill_monthly(wb: Workbook, inp: FacilityInput) -> None:
+    """The 見込み into C, D and the typed 実績 into E, F, as the engine reads the input (engine.staffing_rows)."""
     ws = wb[layout.S_MONTHLY]
     uses_roster = inp.roster is not None and bool(inp.roster.staff)
     ws[layout.INPUT_METHOD_CELL].value = layout.INPUT_METHODS[1 if uses_roster else 0]
-    _clear(ws, [f"{c}{r}" for r in layout.MONTHLY_ROWS for c in (layout.COL_FTE, layout.COL_TOKUTEI)])
-    for row in inp.monthly:
+    plan, actual = staffing_rows(inp)
+    _put_months(ws, plan, layout.COL_FTE, layout.COL_TOKUTEI)
+    _put_months(ws, actual or [], layout.COL_ACTUAL_FTE, layout.COL_ACTUAL_TOKUTEI)
+
+
+def _put_months(ws, rows: list[MonthlyStaffing], fte_col: str, tok_col: str) -> None:
+    _clear(ws, [f"{c}{r}" for r in layout.MONTHLY_ROWS for c in (fte_col, tok_col)])
+    for row in rows:
         r = layout.MONTH_ROW[row.month]
-        ws[f"{layout.COL_FTE}{r}"].value = exact_cell_value(row.fte)
-        ws[f"{layout.COL_TOKUTEI}{r}"].value = exact_cell_value(row.tokutei_fte)
+        ws[f"{fte_col}{r}"].value = exact_cell_value(row.fte)
+        ws[f"{tok_col}{r}"].value = exact_cell_value(row.tokutei_fte)
 
 
 def _fill_roster(wb: Workbook, inp: FacilityInput) -> None:

@@ -60,6 +60,13 @@ def facility(key: str) -> str:
     return ref(layout.S_FACILITY, layout.FIELD_BY_KEY[key].cell)
 
 
+def payment_number(key: str, default: int) -> str:
+    """支払回数 / 初回の月 as the engine gets them: the number read (typed text too), or the model's default when the
+    cell is blank or unreadable (the reader reports that cell)."""
+    v = ref(layout.S_FACILITY, NUM_HELPER_COLS[layout.S_FACILITY]["C"][-1] + layout.FIELD_BY_KEY[key].cell[1:])
+    return f"IF(ISNUMBER({v}),{v},{default})"
+
+
 # ---------------------------------------------------------------- numbers typed as text
 #
 # The reader (reader._number_text) reads "１０．５", " 10.5 ", "54,000円", "¥54,000" as numbers. The sheet must read
@@ -81,7 +88,8 @@ _GROUPS = "{0,1,2,3,4,5,6}"
 # the monthly FTE inputs, the payment plan and 受領額, the spending amounts and the roster's weekly hours:
 # input column → helper columns
 NUM_HELPER_COLS = {
-    layout.S_MONTHLY: {layout.COL_FTE: ("K", "L", "M", "N"), layout.COL_TOKUTEI: ("O", "P", "Q", "R")},
+    layout.S_MONTHLY: {layout.COL_FTE: ("R", "S", "T", "U"), layout.COL_TOKUTEI: ("V", "W", "X", "Y"),
+                       layout.COL_ACTUAL_FTE: ("Z", "AA", "AB", "AC"), layout.COL_ACTUAL_TOKUTEI: ("AD", "AE", "AF", "AG")},
     layout.S_FACILITY: {"C": ("F", "G", "H", "I")},
     layout.S_EXPENSES: {layout.EXP_COL_PLANNED: ("H", "I", "J", "K"), layout.EXP_COL_ACTUAL: ("L", "M", "N", "O")},
     layout.S_ROSTER: {layout.ROSTER_WEEKLY_HOURS_CELL.rstrip("0123456789"): ("AE", "AF", "AG", "AH")},  # past March
@@ -89,7 +97,7 @@ NUM_HELPER_COLS = {
 
 
 def num_cells(sheet: str, cell: str) -> tuple[str, ...]:
-    """The helper cells (clean, strip, digits, value) of an input cell, e.g. 月別職員数!C6 → K6, L6, M6, N6."""
+    """The helper cells (clean, strip, digits, value) of an input cell, e.g. 月別職員数!C6 → R6, S6, T6, U6."""
     col = cell.rstrip("0123456789")
     row = cell[len(col):]
     return tuple(f"{c}{row}" for c in NUM_HELPER_COLS[sheet][col])
@@ -160,3 +168,54 @@ def num_helpers(sheet: str, cell: str, kind: str) -> dict[str, str]:
     """helper cell → formula, for the input `cell` of `sheet` read as a number of `kind` (fte, yen, int)."""
     a, b, t, v = num_cells(sheet, cell)
     return {a: num_clean(cell, kind), b: num_strip(a, kind), t: num_digits(b), v: num_value(cell, b, t, kind)}
+
+
+def unreadable(value_ref: str) -> str:
+    """TRUE when the value helper says the reader refuses the typed text (INPUT_INVALID)."""
+    return f'({value_ref}="{NOT_A_NUMBER}")'
+
+
+def normalised(x: str, strip_ref: str, value_ref: str) -> str:
+    """TRUE when the reader reads the typed text `x` as a number after rewriting it (INPUT_NORMALISED): full-width
+    digits, spaces, units, ¥ or grouping commas. `strip_ref` is the helper without units and ¥, `value_ref` the value."""
+    return f'AND(ISTEXT({x}),ISNUMBER({value_ref}),{x}<>SUBSTITUTE({strip_ref},",",""))'
+
+
+def finer_than_tenths(value: str) -> str:
+    """TRUE for a number with two or more decimals (FTE_PRECISION); text and blanks are FALSE."""
+    return f"IF(ISNUMBER({value}),ROUND({value},1)<>{value},FALSE)"
+
+
+def first_row(cond: str, rng: str) -> str:
+    """The sheet row of the first cell of the one-column range `rng` where the array `cond` holds; 0 when none.
+
+    SUMPRODUCT evaluates its argument as an array in Excel 2016 and LibreOffice alike (no Ctrl+Shift+Enter)."""
+    return f"MOD(100000-SUMPRODUCT(MAX(({cond})*(100000-ROW({rng})))),100000)"
+
+
+def first_col(cond: str, rng: str) -> str:
+    """The sheet column of the first cell of the one-row range `rng` where the array `cond` holds; 0 when none."""
+    return f"MOD(1000-SUMPRODUCT(MAX(({cond})*(1000-COLUMN({rng})))),1000)"
+
+
+def squeeze(x: str) -> str:
+    """Text as the reader compares choices: no spaces (half- or full-width), half-width letters, upper case."""
+    return f'UPPER(ASC(SUBSTITUTE(SUBSTITUTE(TRIM({x}&"")," ",""),"　","")))'
+
+
+def is_blank(x: str) -> str:
+    """TRUE when the reader sees nothing in `x` (blank, or only spaces)."""
+    return f'(LEN(TRIM(CLEAN(SUBSTITUTE({x}&"","　"," "))))=0)'
+
+
+def choice_ok(x: str, accepted: tuple[str, ...]) -> str:
+    """TRUE when `x` is blank or one of the texts the reader accepts for it (as typed or written differently)."""
+    options = "+".join(f'({squeeze(x)}={squeeze(text(a))})' for a in accepted)
+    return f"OR({is_blank(x)},{options}>0)"
+
+
+def at_row(cond: str, rng: str, row: str) -> str:
+    """The value of the array `cond` (over the one-column range `rng`) in sheet row `row`, as a number.
+
+    (INDEX over an array expression is not evaluated as an array everywhere; SUMPRODUCT is.)"""
+    return f"SUMPRODUCT((ROW({rng})={row})*({cond}))"

@@ -16,7 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from kaigo_xl.catalog import Catalog
 from kaigo_xl.models import ExpenseCategory
 from kaigo_xl.policy import Policy
-from kaigo_xl.rules import spending
+from kaigo_xl.rules import kasan, spending
 from kaigo_xl.workbook import layout, styles
 
 LIST_HEADER_ROW = 3
@@ -38,8 +38,19 @@ def _deadline_holidays() -> tuple[date, ...]:
     return tuple(sorted(d for d in jp if (d.month, d.day) >= (4, 30) and (d.month, d.day) <= (5, 10)))
 
 
-def _lists(catalog: Catalog) -> tuple[ListColumn, ...]:
+def rate_table(policy: Policy) -> tuple[tuple[int, int, str], ...]:
+    """(fiscal year, rate, whose) of every year with a rate of its own: the municipality's per-year rates, and the
+    notice's (令和7年度) unless the municipality set one rate for all years (Policy.rate_for)."""
+    years = {fy: (yen, "policy") for fy, yen in policy.rates_by_fiscal_year.items()}
+    if "rate_yen" not in policy.model_fields_set:
+        for fy, yen in kasan.NOTICE_RATES_YEN.items():
+            years.setdefault(fy, (yen, "notice"))
+    return tuple((fy, yen, whose) for fy, (yen, whose) in sorted(years.items()))
+
+
+def _lists(catalog: Catalog, policy: Policy) -> tuple[ListColumn, ...]:
     codes = tuple(catalog.items)
+    rates = rate_table(policy)
     return (
         ListColumn("type", "施設の種別", ("養護", "軽費")),
         ListColumn("subtype", "類型", layout.FIELD_BY_KEY["facility.subtype"].choices),
@@ -59,14 +70,18 @@ def _lists(catalog: Catalog) -> tuple[ListColumn, ...]:
         ListColumn("synonym", "経費区分の読み替え", tuple(spending.SYNONYMS)),
         ListColumn("synonym_to", "読み替え後", tuple(v.value for v in spending.SYNONYMS.values())),
         ListColumn("holiday", "祝日（4/30〜5/10）", _deadline_holidays()),
+        ListColumn("keyword", "介護テクノロジーの語", catalog.technology_keywords),
+        ListColumn("rate_year", "単価の年度", tuple(fy for fy, _, _ in rates)),
+        ListColumn("rate_yen", "単価（円）", tuple(yen for _, yen, _ in rates)),
+        ListColumn("rate_whose", "単価の根拠", tuple(whose for _, _, whose in rates)),
     )
 
 
 class Lists:
     """Where each drop-down list lives on 設定 (columns from layout.SETTINGS_LISTS_COL)."""
 
-    def __init__(self, catalog: Catalog) -> None:
-        self.columns = _lists(catalog)
+    def __init__(self, catalog: Catalog, policy: Policy | None = None) -> None:
+        self.columns = _lists(catalog, policy or Policy())
         first = column_index_from_string(layout.SETTINGS_LISTS_COL)
         self.letter = {c.key: get_column_letter(first + i) for i, c in enumerate(self.columns)}
         self.by_key = {c.key: c for c in self.columns}
@@ -74,18 +89,18 @@ class Lists:
 
     def range(self, key: str, count: int | None = None) -> str:
         """'設定'!$F$4:$F$5 — an absolute range usable in data validation and formulas."""
-        n = count if count is not None else len(self.by_key[key].values)
+        n = max(1, count if count is not None else len(self.by_key[key].values))  # an empty list: one blank cell
         col = self.letter[key]
         return f"'{layout.S_SETTINGS}'!${col}${LIST_FIRST_ROW}:${col}${LIST_FIRST_ROW + n - 1}"
 
     def table(self, first_key: str, last_key: str) -> str:
-        n = len(self.by_key[first_key].values)
+        n = max(1, len(self.by_key[first_key].values))
         return (f"'{layout.S_SETTINGS}'!${self.letter[first_key]}${LIST_FIRST_ROW}:"
                 f"${self.letter[last_key]}${LIST_FIRST_ROW + n - 1}")
 
 
 _SETTING_ROWS = (  # key, label, explanation
-    ("rate_yen", "職員1人当たりの年額（円）", "別添1 2(2)イ。令和7年度は54,000円"),
+    ("rate_yen", "職員1人当たりの年額（円、この年度）", "右の年度別の表（通知: 令和7年度 54,000円、別添1 2(2)イ）、表にない年度はC22"),
     ("divisor", "月平均の除数", "別添1 2(2)ア。12か月分の合計を12で除す"),
     ("fte_max", "1か月の常勤換算数の上限", "これを超える値は入力誤り（時間数の入力など）として扱います"),
     ("refund_enabled", "返還見込額を計算する", "1＝する、0＝しない"),
@@ -97,13 +112,26 @@ _SETTING_ROWS = (  # key, label, explanation
     ("municipality", "市区町村名", "様式の宛先に使います"),
     ("mayor_title", "宛先の職名", "例: 見本市長"),
     ("yen_max", "経費1行の金額の上限（円）", "これを超える金額は桁の誤りとして扱います"),
+    ("report_requires_done", "実績報告は実施済の取組のみ数える", "1＝数える（市区町村の規則。通知 別添1 2(3)ア は「計画又は既に実施」）"),
+    ("program_name", "様式に印刷する加算の名称", "通知では「（仮称）」付き。正式名称が決まったら置き換えます"),
+    ("plan_form_label", "計画書の様式番号", "左上に印刷（このツールの様式は参考様式）"),
+    ("report_form_label", "実績報告書の様式番号", "左上に印刷"),
+    ("plan_due", "計画書の提出期限", "市区町村が決める期限（使い方シートに表示）"),
+    ("contact", "提出先・問い合わせ先", "使い方シートに表示"),
+    ("rate_default", "表にない年度の単価（円）", "令和8年度以降は国で検討中（Q6）。市区町村が決めたら年度別の表へ"),
+    ("rate_default_source", "その単価の根拠", "policy＝市区町村の設定、assumed＝仮の値（チェックで注意）"),
+    ("rate_source", "この年度の単価の根拠", "notice＝通知、policy＝市区町村、assumed＝仮の値"),
 )
 
 
-def setting_values(policy: Policy) -> dict[str, object]:
+def setting_values(policy: Policy, lists: Lists) -> dict[str, object]:
     first = policy.requirements[0] if policy.requirements else None
+    cell = layout.SETTINGS_CELLS
     return {
-        "rate_yen": policy.rate_yen,
+        "rate_yen": (f'=IFERROR(VLOOKUP(KX_FISCAL_YEAR,{lists.table("rate_year", "rate_yen")},2,FALSE),'
+                     f'${cell["rate_default"][0]}${cell["rate_default"][1:]})'),
+        "rate_source": (f'=IFERROR(VLOOKUP(KX_FISCAL_YEAR,{lists.table("rate_year", "rate_whose")},3,FALSE),'
+                        f'${cell["rate_default_source"][0]}${cell["rate_default_source"][1:]})'),
         "divisor": policy.divisor,
         "fte_max": int(policy.fte_max) if policy.fte_max == int(policy.fte_max) else float(policy.fte_max),
         "refund_enabled": int(policy.refund_enabled),
@@ -115,6 +143,14 @@ def setting_values(policy: Policy) -> dict[str, object]:
         "municipality": policy.municipality,
         "mayor_title": policy.mayor_title,
         "yen_max": policy.yen_max,
+        "report_requires_done": int(policy.report_requires_done),
+        "program_name": policy.program_name,
+        "plan_form_label": policy.plan_form_label,
+        "report_form_label": policy.report_form_label,
+        "plan_due": policy.plan_due,
+        "contact": policy.contact,
+        "rate_default": policy.rate_yen,
+        "rate_default_source": "policy" if "rate_yen" in policy.model_fields_set else "assumed",
     }
 
 
@@ -122,17 +158,25 @@ def build_settings(ws: Worksheet, policy: Policy, catalog: Catalog, lists: Lists
                    rule_texts: list[str]) -> None:
     styles.title(ws, "設定（市区町村の設定値・選択肢の一覧）")
     styles.text(ws, "A2", "このシートは保護されています（パスワードなし）。設定を変えるときは、市区町村の担当者が"
-                "「校閲」→「シート保護の解除」をしてから値を変えてください。", small=True)
+                "「校閲」→「シート保護の解除」をしてから値を変えてください。", small=True, wrap=True)
+    ws.merge_cells("A2:D2")
+    ws.row_dimensions[2].height = 26
     styles.header(ws, 3, {"B": "項目", "C": "値", "D": "説明"})
-    values = setting_values(policy)
+    values = setting_values(policy, lists)
     for key, label, note in _SETTING_ROWS:
         ref = layout.SETTINGS_CELLS[key]
         row = int(ref[1:])
         styles.text(ws, f"B{row}", label)
         styles.result_cell(ws, ref, values[key], fill=None)
         styles.text(ws, f"D{row}", note, small=True)
-    for key in ("rate_yen", "yen_max"):
+        for c in (f"B{row}", ref, f"D{row}"):
+            ws[c].alignment = styles.MIDDLE_WRAP
+        value = values[key]
+        long_value = isinstance(value, str) and not value.startswith("=") and len(value) > 9
+        ws.row_dimensions[row].height = 26 if len(note) > 28 or long_value else None
+    for key in ("rate_yen", "yen_max", "rate_default"):
         ws[layout.SETTINGS_CELLS[key]].number_format = styles.YEN
+    ws[layout.SETTINGS_CELLS["plan_due"]].number_format = styles.DATE
     row = max(int(r[1:]) for r in layout.SETTINGS_CELLS.values()) + 2
     styles.text(ws, f"B{row}", "加算要件（チェックシートで確認します）", bold=True)
     for i, t in enumerate(rule_texts, start=1):
@@ -153,16 +197,23 @@ def build_settings(ws: Worksheet, policy: Policy, catalog: Catalog, lists: Lists
     ws.column_dimensions[lists.letter["code_category"]].width = 28
     ws.column_dimensions[lists.letter["synonym"]].width = 24
     ws.column_dimensions[lists.letter["synonym_to"]].width = 20
-    styles.widths(ws, A=2, B=34, C=14, D=50)
+    styles.widths(ws, A=2, B=34, C=20, D=50)  # C: 10,000,000,000円 fits
     ws.freeze_panes = "A4"
     styles.protect(ws)
     styles.page_a4(ws, landscape=True, print_area=f"A1:D{row + len(rule_texts) + 2}")
 
 
+def has_keyword(text_ref: str, lists: Lists) -> str:
+    """TRUE when the text names a care technology (rules.spending.technology_word: width and case do not matter)."""
+    kw = lists.range("keyword")
+    return f'SUMPRODUCT(ISNUMBER(FIND(UPPER(ASC({kw})),UPPER(ASC({text_ref}&""))))*(LEN({kw})>0))>0'
+
+
 def category_of_formula(text_ref: str, lists: Lists) -> str:
-    """The canonical 経費区分 of a cell, as rules.spending.category_of (exact words after trimming)."""
+    """The canonical 経費区分 of a cell, as rules.spending.category_of: the listed words after trimming, or the
+    technology category for a text naming a care technology (「介護ロボット」), else 不明."""
     return (f'IF(TRIM({text_ref})="","",IFERROR(VLOOKUP(TRIM({text_ref}),'
-            f'{lists.table("synonym", "synonym_to")},2,FALSE),"不明"))')
+            f'{lists.table("synonym", "synonym_to")},2,FALSE),IF({has_keyword(text_ref, lists)},"{TECHNOLOGY}","不明")))')
 
 
 ALLOWED_CATEGORIES = tuple(sorted(c.value for c in spending.ALLOWED))  # sorted: frozenset order varies by run
