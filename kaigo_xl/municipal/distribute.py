@@ -23,7 +23,7 @@ from kaigo_xl.municipal.text import csv_cell, shown
 from kaigo_xl.policy import Policy
 from kaigo_xl.wareki import fiscal_year_label
 from kaigo_xl.workbook import layout
-from kaigo_xl.xlsx.safefile import atomic_write_bytes
+from kaigo_xl.xlsx.safefile import FolderTemps, atomic_write_bytes
 from kaigo_xl.xlsx.save import workbook_bytes, write_workbook
 
 MANIFEST_NAME = "配布一覧.csv"
@@ -101,6 +101,7 @@ def distribute(source: Path, out: Path, policy: Policy, fiscal_year: int,
     make_folder(out)
     names = UniqueNames({MANIFEST_NAME})
     makers: dict[str, Callable[[FacilityInput], bytes]] = {}
+    temps = FolderTemps(out)
     with progress(len(good), "ブックを作成しています", True) as tick:
         for e in good:
             if report.write_error:  # the disk is full or gone: the rest would fail the same way
@@ -114,7 +115,7 @@ def distribute(source: Path, out: Path, policy: Policy, fiscal_year: int,
                 report.kept[e.row] = name
             else:
                 try:
-                    atomic_write_bytes(path, make(inp), backup=path.exists())
+                    atomic_write_bytes(path, make(inp), backup=path.exists(), temps=temps)
                     report.files[e.row] = name
                 except (WriteRefused, OSError) as exc:
                     report.write_error = str(exc) if isinstance(exc, WriteRefused) else os_error_message(path, exc, "保存できません")

@@ -32,7 +32,19 @@ S_REPORT = "実績報告書"
 S_SETTINGS = "設定"
 SHEET_ORDER = (S_GUIDE, S_EXAMPLE, S_FACILITY, S_MONTHLY, S_ROSTER, S_INITIATIVES, S_EXPENSES, S_CALC, S_CHECKS,
                S_PLAN, S_REPORT, S_SETTINGS)
+# Each input sheet's hidden helper columns live, at the same addresses, on a hidden sheet of their own (kaigo_xl.xlsx.
+# relocate): the readers parse only what a person sees and types.
+HELPER_SUFFIX = "（計算用）"
+
+
+def helper_sheet(sheet: str) -> str:
+    """月別職員数 → 月別職員数（計算用）: where the helper formulas of an input sheet live."""
+    return sheet + HELPER_SUFFIX
+
+
 INPUT_SHEETS = (S_FACILITY, S_MONTHLY, S_ROSTER, S_INITIATIVES, S_EXPENSES)
+HELPER_SHEETS = tuple(helper_sheet(s) for s in INPUT_SHEETS)  # hidden, at the end of the book
+BOOK_ORDER = (*SHEET_ORDER, *HELPER_SHEETS)  # every sheet of a built book, in order
 
 
 @dataclass(frozen=True)
@@ -71,6 +83,7 @@ FACILITY_FIELDS: tuple[Field, ...] = (
     Field("addressee", "C21", "提出先（例: 見本市長）"),
 )
 FIELD_BY_KEY = {f.key: f for f in FACILITY_FIELDS}
+VERSION_LABEL_CELL, VERSION_CELL = "C1", "D1"  # 施設情報: 様式の版 (KX_TEMPLATE_VERSION; the reader checks it)
 PHASE_VALUES = {"計画書": "plan", "実績報告書": "report"}
 
 # What the reader accepts in a choice cell besides the listed entries (text → value); written differently (全角,
@@ -254,7 +267,7 @@ NAMES: dict[str, str] = {
     "KX_FACILITY_TYPE": absolute(S_FACILITY, FIELD_BY_KEY["facility.type"].cell),
     "KX_RATE_YEN": absolute(S_SETTINGS, SETTINGS_CELLS["rate_yen"]),
     "KX_DIVISOR": absolute(S_SETTINGS, SETTINGS_CELLS["divisor"]),
-    "KX_TEMPLATE_VERSION": absolute(S_SETTINGS, SETTINGS_CELLS["template_version"]),
+    "KX_TEMPLATE_VERSION": absolute(S_FACILITY, VERSION_CELL),  # on a sheet every reader reads (設定 shows it)
     "KX_CHECK_OK": absolute(S_CHECKS, CHECK_VERDICT_CELL),  # ○ when every check passes
     "KX_PHASE": absolute(S_CALC, CALC_CELLS["phase"]),  # 計画書 | 実績報告書
     "KX_REFUND_YEN": absolute(S_CALC, CALC_CELLS["refund"]),

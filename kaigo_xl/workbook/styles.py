@@ -40,6 +40,7 @@ LINK_FONT = Font(name=FONT_NAME, size=10, color="0563C1", underline="single")
 
 WRAP = Alignment(wrap_text=True, vertical="top")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+RIGHT = Alignment(horizontal="right", vertical="center")
 MIDDLE_WRAP = Alignment(vertical="center", wrap_text=True)
 UNLOCKED = Protection(locked=False)
 

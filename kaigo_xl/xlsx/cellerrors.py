@@ -110,7 +110,7 @@ _START = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)c(?=[\s/>])([^>]*)>")
 _VALUE = re.compile(rb"(<(?:[A-Za-z_][\w.-]*:)?v(?:\s[^>]*)?>)([^<]*)(</(?:[A-Za-z_][\w.-]*:)?v\s*>)")
 
 
-def _placeholders(xml: bytes) -> bytes:
+def placeholders(xml: bytes) -> bytes:
     """The sheet XML with the value of every error cell replaced by #N/A (other cells untouched)."""
     out, pos = [], 0
     for m in _START.finditer(xml):
@@ -135,5 +135,5 @@ def calamine_copy(path: Path, parts: Iterable[str]) -> bytes:
     with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             data = src.read(info)
-            dst.writestr(info, _placeholders(data) if info.filename in wanted else data, zipfile.ZIP_DEFLATED)
+            dst.writestr(info, placeholders(data) if info.filename in wanted else data, zipfile.ZIP_DEFLATED)
     return out.getvalue()

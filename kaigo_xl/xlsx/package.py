@@ -9,15 +9,16 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 import zipfile
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 
 WORKBOOK_PART = "xl/workbook.xml"
 WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
+_R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"  # how every writer names it
 
 
 @dataclass(frozen=True)
 class BookIndex:
     sheets: dict[str, str] = field(default_factory=dict)  # sheet name → zip part, in the book's order
+    related: dict[str, str] = field(default_factory=dict)  # the workbook's other parts: "styles" → xl/styles.xml …
     defined_names: dict[str, str] = field(default_factory=dict)  # global names: KX_FTE → '月別職員数'!$C$6:$C$17
 
 
@@ -41,22 +42,21 @@ def normalise_part(part: str) -> str:
 def parse_book_index(workbook: ET.Element, rels: ET.Element | None) -> BookIndex:
     """The index from the parsed workbook.xml and workbook.xml.rels (parse them only after a DOCTYPE check)."""
     targets: dict[str, str] = {}
-    for rel in rels.iter() if rels is not None else ():
-        if local_name(rel.tag) == "Relationship" and rel.get("Id") and rel.get("Target"):
-            target = rel.get("Target", "")
-            part = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
-            targets[rel.get("Id", "")] = normalise_part(part)
+    related: dict[str, str] = {}
+    for rel in rels.iterfind("{*}Relationship") if rels is not None else ():
+        rid, target = rel.get("Id"), rel.get("Target")
+        if rid and target:
+            part = normalise_part(target.lstrip("/") if target.startswith("/") else f"xl/{target}")
+            targets[rid] = part
+            related.setdefault(rel.get("Type", "").rsplit("/", 1)[-1], part)
     sheets: dict[str, str] = {}
-    defined: dict[str, str] = {}
-    for el in workbook.iter():
-        tag = local_name(el.tag)
-        if tag == "definedName" and el.get("name") and el.get("localSheetId") is None:
-            defined[el.get("name", "")] = el.text or ""
-        elif tag == "sheet":
-            rid = next((v for k, v in el.attrib.items() if local_name(k) == "id"), None)
-            if rid in targets:
-                sheets[el.get("name", "")] = targets[rid]
-    return BookIndex(sheets, defined)
+    for el in workbook.iterfind(".//{*}sheet"):
+        rid = el.get(_R_ID) or next((v for k, v in el.attrib.items() if local_name(k) == "id"), None)
+        if rid in targets:
+            sheets[el.get("name", "")] = targets[rid]
+    defined = {el.get("name", ""): el.text or "" for el in workbook.iterfind(".//{*}definedName")
+               if el.get("name") and el.get("localSheetId") is None}
+    return BookIndex(sheets=sheets, defined_names=defined, related=related)
 
 
 def book_index(zf: zipfile.ZipFile) -> BookIndex:

@@ -87,10 +87,12 @@ class Package:
     def __init__(self, fh, infos: dict[str, zipfile.ZipInfo]) -> None:
         self.fh, self.infos = fh, infos
         self.inflated: dict[str, int] = {}  # part name → bytes, for parts already inflated and checked
+        self.data: dict[str, bytes] = {}  # the bytes of those parts (small XML: content types, workbook, rels)
 
     def read(self, name: str) -> bytes:
         data = b"".join(inflate(self.fh, self.infos[name]))
         self.inflated[name] = len(data)
+        self.data[name] = data
         return data
 
 

@@ -45,7 +45,7 @@ from kaigo_xl.xlsx import parts
 from kaigo_xl.xlsx.cellerrors import ErrorSniffer, error_cells
 from kaigo_xl.xlsx.counts import SharedStringsCount, is_shared_strings
 from kaigo_xl.xlsx.extent import MAX_SHEET_CELLS, ExtentScanner, SheetExtent, too_wide
-from kaigo_xl.xlsx.package import local_name, parse_book_index
+from kaigo_xl.xlsx.package import parse_book_index
 from kaigo_xl.xlsx.parts import (
     RESAVE,
     RESEND,
@@ -81,6 +81,18 @@ class Preflight:
     defined_names: dict[str, str] = field(default_factory=dict)  # global names: KX_FTE → '月別職員数'!$C$6:$C$17
     cell_errors: dict[str, dict[str, str]] = field(default_factory=dict)  # sheet → cell → "#SPILL!" (scanned sheets)
     error_parts: dict[str, list[str]] = field(default_factory=dict)  # sheet → its zip parts holding error values
+    kept: dict[str, bytes] = field(default_factory=dict)  # checked bytes of the parts a reader parses (keep=True)
+    sheet_parts: dict[str, list[str]] = field(default_factory=dict)  # sheet → its zip parts
+    reader_parts: frozenset[str] = frozenset()  # the parts besides sheets that python-calamine reads
+
+    def reader_zip(self, sheets: Iterable[str]) -> bytes:
+        """A zip (stored, in memory) of exactly the checked bytes python-calamine needs for `sheets`: nothing is
+        inflated twice, and the parser can see no part the checks did not see. Sheets not scanned yet are read
+        now, with the same checks (used range, error cells, prolog); error values calamine refuses say #N/A."""
+        from kaigo_xl.xlsx.reading import reader_zip
+
+        with _refusals(self.path):
+            return reader_zip(self, list(sheets))
 
 
 class SheetExtents(Mapping[str, SheetExtent]):
@@ -105,6 +117,14 @@ class SheetExtents(Mapping[str, SheetExtent]):
             self._scanned[sheet] = max(found, key=lambda ext: ext.cells)  # two parts named alike: the wider
         return self._scanned[sheet]
 
+    def unscanned_parts(self, sheet: str) -> list[zipfile.ZipInfo]:
+        """The zip entries of `sheet` when the preflight did not scan it (empty when it did)."""
+        return [] if sheet in self._scanned else list(self._later.get(sheet, ()))
+
+    def record(self, sheet: str, extent: SheetExtent) -> None:
+        """The used range of a sheet scanned later, with the same checks (kaigo_xl.xlsx.reading)."""
+        self._scanned[sheet] = extent
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._order)
 
@@ -115,7 +135,7 @@ class SheetExtents(Mapping[str, SheetExtent]):
         return f"SheetExtents({self._scanned!r}, not yet scanned: {[s for s in self._order if s not in self._scanned]})"
 
 
-def preflight(path: Path, sheets: Iterable[str] | None = None, *, deep: bool = True) -> Preflight:
+def preflight(path: Path, sheets: Iterable[str] | None = None, *, deep: bool = True, keep: bool = False) -> Preflight:
     """Raise InputUnreadable when `path` is not a readable, sane .xlsx/.xlsm workbook.
 
     `sheets` limits the used-range check to the sheets a reader will open (default: every sheet).
@@ -123,11 +143,13 @@ def preflight(path: Path, sheets: Iterable[str] | None = None, *, deep: bool = T
     parts uninflated: no parser will touch them, and their declared sizes were still checked in the zip directory.
     Anything that later loads the whole book (openpyxl in `kaigo-xl forms`) must use the default.
     Reads the file once (a bounded piece at a time); never builds a parser's tree of a sheet. The result carries
-    the book's global defined names, so a reader need not open the zip again for them.
+    the book's global defined names, so a reader need not open the zip again for them. With `keep`, it also keeps
+    the checked bytes of the parts a reader parses, for `Preflight.reader_zip` (python-calamine reads those); with
+    `deep=False` as well, parts that no reader parses (drawings, themes, add-in parts …) are not even inflated.
     """
     path = Path(path)
     with _refusals(path):
-        return _preflight(path, None if sheets is None else set(sheets), deep)
+        return _preflight(path, None if sheets is None else set(sheets), deep, keep)
 
 
 @contextlib.contextmanager
@@ -142,7 +164,7 @@ def _refusals(path: Path) -> Iterator[None]:
         raise InputUnreadable(f"{path}: 読み込めません（{exc.strerror or exc}）。") from None
 
 
-def _preflight(path: Path, wanted: set[str] | None, deep: bool = True) -> Preflight:
+def _preflight(path: Path, wanted: set[str] | None, deep: bool = True, keep: bool = False) -> Preflight:
     with open_regular(path) as fh:  # a FIFO, a device or a folder is refused before one byte is read
         size = os.fstat(fh.fileno()).st_size
         if size == 0:
@@ -165,9 +187,9 @@ def _preflight(path: Path, wanted: set[str] | None, deep: bool = True) -> Prefli
             infos = check_directory(archive.infolist())
         package = Package(fh, {i.filename: i for i in infos})
         macro = _check_package(package)
-        sheet_parts, book_names = _sheet_parts(package)
-        scan = _scan_parts(package, infos, sheet_parts, wanted, deep)
-        errors = _error_cells(package, scan.with_errors, sheet_parts)
+        sheet_parts, book_names, readers = _sheet_parts(package)
+        scan = _scan_parts(package, infos, sheet_parts, wanted, deep, readers if keep else None)
+        errors = _error_cells(scan.kept, package, scan.with_errors, sheet_parts)
     for name, ext in scan.extents.items():
         if ext.cells > MAX_SHEET_CELLS:
             raise Refused(too_wide(name, ext))
@@ -175,15 +197,20 @@ def _preflight(path: Path, wanted: set[str] | None, deep: bool = True) -> Prefli
     error_parts: dict[str, list[str]] = {}
     for info in scan.with_errors:
         error_parts.setdefault(sheet_parts[info.filename], []).append(info.filename)
-    return Preflight(path, macro, SheetExtents(path, scan.extents, scan.later, order), book_names, errors, error_parts)
+    by_sheet: dict[str, list[str]] = {}
+    for part, sheet in sheet_parts.items():
+        by_sheet.setdefault(sheet, []).append(part)
+    return Preflight(path, macro, SheetExtents(path, scan.extents, scan.later, order), book_names, errors, error_parts,
+                     scan.kept, by_sheet, frozenset(readers & set(package.infos)))
 
 
-def _error_cells(package: Package, with_errors: list[zipfile.ZipInfo],
+def _error_cells(kept: Mapping[str, bytes], package: Package, with_errors: list[zipfile.ZipInfo],
                  sheet_parts: dict[str, str]) -> dict[str, dict[str, str]]:
     """Sheet → cell → error value, for the scanned sheets whose XML holds any error cell (parsed once more)."""
     found: dict[str, dict[str, str]] = {}
     for info in with_errors:
-        found.setdefault(sheet_parts[info.filename], {}).update(error_cells(inflate(package.fh, info)))
+        chunks = [kept[info.filename]] if info.filename in kept else inflate(package.fh, info)
+        found.setdefault(sheet_parts[info.filename], {}).update(error_cells(chunks))
     return found
 
 
@@ -253,19 +280,23 @@ def _check_package(package: Package) -> bool:
                        "xl/workbook.xml がありません）。" + RESEND)
     types = small_xml(package, "[Content_Types].xml")
     macro = "xl/vbaProject.bin" in names
-    for el in types.iter():
-        if local_name(el.tag) == "Override" and el.get("PartName", "").lstrip("/") == "xl/workbook.xml":
+    for el in types.iterfind("{*}Override"):
+        if el.get("PartName", "").lstrip("/") == "xl/workbook.xml":
             macro = macro or _MAIN_TYPES.get(el.get("ContentType", ""), False)
     return bool(macro)
 
 
-def _sheet_parts(package: Package) -> tuple[dict[str, str], dict[str, str]]:
-    """Zip part name → sheet name, from xl/workbook.xml and its relationships; and the book's global defined
-    names (those without localSheetId), so that a reader need not open the zip again for them."""
+def _sheet_parts(package: Package) -> tuple[dict[str, str], dict[str, str], set[str]]:
+    """Zip part name → sheet name, from xl/workbook.xml and its relationships; the book's global defined
+    names (those without localSheetId), so that a reader need not open the zip again for them; and the parts
+    besides the sheets that python-calamine reads (the package's and the workbook's own, styles, shared strings)."""
     rels_name = "xl/_rels/workbook.xml.rels"
     rels = small_xml(package, rels_name) if rels_name in package.infos else None
     index = parse_book_index(small_xml(package, "xl/workbook.xml"), rels)
-    return {part: name for name, part in index.sheets.items()}, index.defined_names
+    readers = {"[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", rels_name}
+    readers |= {part for kind, part in index.related.items() if kind in ("styles", "sharedStrings")}
+    readers |= {name for name in package.infos if is_shared_strings(name) or name.lower().endswith("styles.xml")}
+    return {part: name for name, part in index.sheets.items()}, index.defined_names, readers
 
 
 @dataclass
@@ -273,9 +304,10 @@ class _Scan:
     extents: dict[str, SheetExtent] = field(default_factory=dict)  # the wanted sheets' used ranges
     later: dict[str, list[zipfile.ZipInfo]] = field(default_factory=dict)  # other sheets' parts, scanned on demand
     with_errors: list[zipfile.ZipInfo] = field(default_factory=list)  # wanted sheets' parts holding error cells
+    kept: dict[str, bytes] = field(default_factory=dict)  # checked bytes of the parts a reader parses
 
 
-class _PartChecks:
+class PartChecks:
     """Every check one part gets while it is inflated once: the prolog (DOCTYPE), and as the part is, a sheet's
     used range and error cells, or the shared strings' declared count."""
 
@@ -293,33 +325,53 @@ class _PartChecks:
 
 
 def _scan_parts(package: Package, infos: list[zipfile.ZipInfo], sheet_parts: dict[str, str],
-                wanted: set[str] | None, deep: bool = True) -> _Scan:
+                wanted: set[str] | None, deep: bool = True, keep: set[str] | None = None) -> _Scan:
     """Inflate and check every part (sizes, CRC, XML prolog, declared counts); scan the used range and the error
-    cells of the wanted sheets. The parts of the other sheets are scanned only if someone asks (SheetExtents)."""
+    cells of the wanted sheets. The parts of the other sheets are scanned only if someone asks (SheetExtents).
+    With `keep` (the reader's parts) their bytes and the wanted sheets' are kept; with `deep=False` too, a part
+    that no reader parses is not inflated at all (its declared sizes were checked in the zip directory)."""
     scan = _Scan()
     total = sum(package.inflated.values())
     for info in infos:
-        if info.filename in package.inflated and info.filename not in sheet_parts:
+        name = info.filename
+        sheet = sheet_parts.get(name)
+        if name in package.inflated and sheet is None:
+            if keep is not None and name in keep:
+                scan.kept[name] = package.data[name]
             continue  # inflated, checked and counted already
-        sheet = sheet_parts.get(info.filename)
         if sheet is not None and wanted is not None and sheet not in wanted:
             scan.later.setdefault(sheet, []).append(info)
             if not deep:
                 continue  # never parsed by this reader: inflated only if someone asks for its extent
-        checks = _PartChecks(info, sheet, scanned=sheet is not None and sheet not in scan.later)
+        elif sheet is None and not deep and keep is not None and name not in keep:
+            continue  # no reader parses it
+        checks = PartChecks(info, sheet, scanned=sheet is not None and sheet not in scan.later)
+        kept = keep is not None and (name in keep or (sheet is not None and sheet not in scan.later))
+        chunks = []
         for chunk in inflate(package.fh, info):
             total += len(chunk)
             if total > parts.MAX_UNCOMPRESSED_BYTES:
                 raise Refused(bomb("展開した量が上限を超えました"))
             checks.feed(chunk)
-        checks.prolog.close()
-        if checks.extent is not None and sheet is not None:
-            ext = checks.extent.close()
-            if sheet not in scan.extents or ext.cells > scan.extents[sheet].cells:  # two parts named alike: the wider
-                scan.extents[sheet] = ext
-        if checks.errors is not None and checks.errors.found:
-            scan.with_errors.append(info)
+            if kept:
+                chunks.append(chunk)
+        finish_part(scan.extents, scan.with_errors, info, sheet, checks)
+        if kept:
+            scan.kept[name] = b"".join(chunks)
     return scan
+
+
+def finish_part(extents: dict[str, SheetExtent], with_errors: list[zipfile.ZipInfo], info: zipfile.ZipInfo,
+                sheet: str | None, checks: PartChecks) -> None:
+    """After the last chunk: the prolog decided, the sheet's used range (the wider of two parts named alike) and
+    whether its XML holds error cells."""
+    checks.prolog.close()
+    if checks.extent is not None and sheet is not None:
+        ext = checks.extent.close()
+        if sheet not in extents or ext.cells > extents[sheet].cells:
+            extents[sheet] = ext
+    if checks.errors is not None and checks.errors.found:
+        with_errors.append(info)
 
 
 @contextlib.contextmanager

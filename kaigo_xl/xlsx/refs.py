@@ -76,6 +76,7 @@ def absolute(sheet: str, ref: str) -> str:
     return f"'{sheet.replace(chr(39), chr(39) * 2)}'!" + ":".join(parts)
 
 
+@functools.cache
 def name_target(text: str) -> tuple[str, str] | None:
     """What a defined name points at: "'月別職員数'!$C$6:$C$17" → ('月別職員数', 'C6:C17'); None when it is not a
     plain reference to one cell or one range of one sheet."""

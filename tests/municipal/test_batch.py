@@ -226,7 +226,7 @@ def returned(tmp_path_factory) -> Path:
     (d / "error.xlsx").write_bytes(books["養護"].render(error))
     (d / "dup.xlsx").write_bytes(books["養護"].render(_facility("100", "さくら苑（再提出）")))
     old = _facility("400", '=HYPERLINK("http://evil","x")')
-    old[L.S_SETTINGS] = {L.SETTINGS_CELLS["template_version"]: "2024.1"}
+    old[L.S_FACILITY] = {**old.get(L.S_FACILITY, {}), L.VERSION_CELL: "2024.1"}
     (d / "old.xlsx").write_bytes(books["軽費"].render(old))
     (d / "broken.xlsx").write_text("施設名,さくら苑\n", encoding="utf-8")
     (d / "readme.txt").write_text("メモ", encoding="utf-8")

@@ -66,7 +66,7 @@ def minimal_bytes() -> bytes:
         wb.create_sheet(name)
     wb[L.S_FACILITY]["C4"] = "養護老人ホーム さくら苑"
     wb[L.S_MONTHLY]["C6"] = 10.5
-    wb[L.S_SETTINGS]["C8"] = L.TEMPLATE_VERSION
+    wb[L.S_FACILITY][L.VERSION_CELL] = L.TEMPLATE_VERSION
     return workbook_bytes(wb, fixed_time=FIXED_TIME)
 
 
@@ -570,7 +570,7 @@ CASES: tuple[Case, ...] = (
     C("moved_name", "moved_name.xlsx", _bytes(lambda: edit(template_bytes(), _moved_name)), frozenset({1, 2}),
       ("KX_FTE|行が挿入",), True, "行を挿入して入力欄と名前（KX_FTE）がずれた"),
     C("old_version", "old_version.xlsx",
-      _bytes(_cell(L.S_SETTINGS, L.SETTINGS_CELLS["template_version"], "2024.1")), frozenset({0, 1}),
+      _bytes(_cell(L.S_FACILITY, L.VERSION_CELL, "2024.1")), frozenset({0, 1}),
       ("2024.1",), True, "古い版の様式"),
     C("xlsm", "macro.xlsm", _bytes(lambda: macro_workbook(template_bytes())), frozenset({0, 1}), ("マクロ",), True,
       "マクロ付きブック（値だけ読み、マクロは実行しない）"),

@@ -422,7 +422,7 @@ def test_forms_keeps_everything_else_the_user_made(book: Path) -> None:
     assert wb.defined_names["自分の範囲"].attr_text == "'メモ'!$A$1:$B$2"
     assert any("C3" in str(dv.sqref) for dv in wb["メモ"].data_validations.dataValidation)
     assert all(name in wb.defined_names for name in layout.NAMES)
-    assert wb.sheetnames == [*[s for s in layout.SHEET_ORDER], "メモ"]
+    assert wb.sheetnames == [*layout.BOOK_ORDER, "メモ"]
     assert wb[layout.S_MONTHLY].data_validations.dataValidation  # the template's own drop-downs
 
 

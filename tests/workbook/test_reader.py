@@ -361,10 +361,10 @@ def test_fiscal_year_as_reiwa(book):
 
 
 def test_an_old_template_version_is_a_warning(book):
-    set_cells(book, L.S_SETTINGS, C8="2024.1")
+    set_cells(book, L.S_FACILITY, **{L.VERSION_CELL: "2024.1"})
     inp, findings, _ = read_workbook(book)
     assert inp is not None
-    assert [(f.code, f.severity, f.location) for f in findings] == [("TEMPLATE_OLD", "warning", "設定!C8")]
+    assert [(f.code, f.severity, f.location) for f in findings] == [("TEMPLATE_OLD", "warning", f"{L.S_FACILITY}!{L.VERSION_CELL}")]
 
 
 # ---- 取組 and 経費 -----------------------------------------------------------------------------------------------
@@ -511,7 +511,7 @@ _INPUT_CELLS = sorted(
     | {(L.S_ROSTER, f"{col_letter(c)}{r}") for r in L.ROSTER_ROWS[:4] for c in range(2, L.ROSTER_FIRST_MONTH_COL + 24)}
     | {(L.S_INITIATIVES, f"{c}{r}") for r in (6, 7, 8, 11, 12) for c in "ACD"}
     | {(L.S_EXPENSES, f"{c}{r}") for r in L.EXPENSE_ROWS[:4] for c in "ABCD"}
-    | {(L.S_SETTINGS, L.SETTINGS_CELLS["template_version"])})
+    | {(L.S_FACILITY, L.VERSION_CELL)})
 
 
 def with_cells(grids: dict[str, list[list[object]]], changes: dict) -> dict[str, list[list[object]]]:
@@ -663,7 +663,7 @@ def test_a_book_of_the_old_version_reads_its_one_column_as_before(tmp_path, samp
     wb = openpyxl.load_workbook(path)
     for r in L.MONTHLY_ROWS:  # a 2025.1 book held its figures in C and D only
         wb[L.S_MONTHLY][f"{L.COL_ACTUAL_FTE}{r}"] = None
-    wb[L.S_SETTINGS][L.SETTINGS_CELLS["template_version"]] = "2025.1"
+    wb[L.S_FACILITY][L.VERSION_CELL] = "2025.1"
     wb.save(path)
     ev = read_and_evaluate(path)
     assert ev.annual_yen == 472_500 and ev.actual.source == "monthly"

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import column_index_from_string
 from support.pdf import pdf_info
 
 from kaigo_xl.catalog import default_catalog
@@ -65,7 +66,7 @@ def _input_refs() -> list[tuple[str, str]]:
 
 
 def test_sheets_follow_the_layout_order(wb):
-    assert tuple(wb.sheetnames) == layout.SHEET_ORDER
+    assert tuple(wb.sheetnames) == layout.BOOK_ORDER
 
 
 def test_every_defined_name_of_the_layout_is_defined(wb):
@@ -104,21 +105,33 @@ def test_every_sheet_is_protected_without_a_password(wb):
 
 
 def test_the_plan_target_is_the_expected_figures_and_the_actual_target_direct_entry_or_roster(wb):
-    ws = wb[layout.S_MONTHLY]
-    assert ws["G6"].value == '=IF(L6="","",ROUND(L6-M6,10))'  # L, M: C6, D6 as the reader reads them
-    assert ws["H6"].value == '=IF(N6="","",ROUND(N6-O6,10))'
-    assert ws["N6"].value.startswith("=IF(('月別職員数'!$L$3=\"勤務形態一覧\"),I6,")  # the roster, or E6 typed
-    assert "AC6" in ws["N6"].value  # E6 read as the reader does
+    ws, helper = wb[layout.S_MONTHLY], wb[layout.helper_sheet(layout.S_MONTHLY)]
+    h = f"'{layout.helper_sheet(layout.S_MONTHLY)}'!"  # L, M, N, O …: the hidden helpers, on their own sheet
+    assert ws["G6"].value == f'=IF({h}L6="","",ROUND({h}L6-{h}M6,10))'  # L, M: C6, D6 as the reader reads them
+    assert ws["H6"].value == f'=IF({h}N6="","",ROUND({h}N6-{h}O6,10))'
+    assert helper["N6"].value.startswith(f"=IF(({h}$L$3=\"勤務形態一覧\"),'月別職員数'!I6,")  # the roster, or E6
+    assert "AC6" in helper["N6"].value  # E6 read as the reader does
 
 
 def test_number_cells_feeding_money_are_read_through_the_typed_text_helpers(wb):
-    monthly, calc = wb[layout.S_MONTHLY], wb[layout.S_CALC]
-    assert monthly["U6"].value.startswith("=IF(ISNUMBER(C6),C6,")  # 職員数 as typed, or its text read as a number
-    assert 'ASC(SUBSTITUTE(D6&""' in monthly["V6"].value
-    assert monthly["AC6"].value.startswith("=IF(ISNUMBER(E6),E6,")  # the 実績 too
-    assert "'施設情報'!$I$20" in calc[layout.CALC_CELLS["received"]].value
-    assert "'経費'!$O$" in calc[layout.CALC_CELLS["actual_total"]].value
-    assert all(monthly.column_dimensions[c].hidden for c in ("L", "Q", "R", "Y", "AG", "AJ"))
+    helper, calc = wb[layout.helper_sheet(layout.S_MONTHLY)], wb[layout.S_CALC]
+    m = f"'{layout.S_MONTHLY}'!"
+    assert helper["U6"].value.startswith(f"=IF(ISNUMBER({m}C6),{m}C6,")  # 職員数 as typed, or its text as a number
+    assert f'ASC(SUBSTITUTE({m}D6&""' in helper["V6"].value
+    assert helper["AC6"].value.startswith(f"=IF(ISNUMBER({m}E6),{m}E6,")  # the 実績 too
+    assert f"'{layout.helper_sheet(layout.S_FACILITY)}'!$I$20" in calc[layout.CALC_CELLS["received"]].value
+    assert f"'{layout.helper_sheet(layout.S_EXPENSES)}'!$O$" in calc[layout.CALC_CELLS["actual_total"]].value
+    assert all(wb[layout.S_MONTHLY].column_dimensions[c].hidden for c in ("L", "Q", "R", "Y", "AG", "AJ"))
+
+
+def test_helper_formulas_live_on_hidden_sheets_the_readers_never_parse(wb):
+    for sheet in layout.INPUT_SHEETS:
+        ws, helper = wb[sheet], wb[layout.helper_sheet(sheet)]
+        hidden = {column_index_from_string(c) for c, d in ws.column_dimensions.items() if d.hidden}
+        assert helper.sheet_state == "hidden" and helper.protection.sheet
+        assert not [c.coordinate for row in ws.iter_rows() for c in row if c.column in hidden and c.value]
+        assert all(len(c.value) <= 100 for row in ws.iter_rows() for c in row
+                   if isinstance(c.value, str) and c.value.startswith("="))  # long formulas are computed there
 
 
 def test_annual_total_rounds_float_noise_before_rounding_down(wb):
@@ -247,7 +260,7 @@ def test_settings_hold_the_policy_values():
     assert ws[cells["divisor"]].value == 11
     assert ws[cells["yen_rounding"]].value == "四捨五入"
     assert ws[cells["refund_enabled"]].value == 0
-    assert ws[cells["template_version"]].value == layout.TEMPLATE_VERSION
+    assert ws[cells["template_version"]].value == "=KX_TEMPLATE_VERSION"  # the version itself is on 施設情報
 
 
 def test_each_requirement_rule_gets_a_check_row():

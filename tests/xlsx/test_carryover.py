@@ -117,7 +117,7 @@ def test_the_kept_task_pane_is_still_named_by_the_package_with_its_content_types
     package = OpcPackage(path.read_bytes())
     assert [r.target for r in package.relationships("") if r.type.endswith("/webextensiontaskpanes")] == [LITE_PARTS[0]]
     assert package.content_type(LITE_PARTS[2]) == "application/vnd.ms-office.webextension+xml"
-    assert openpyxl.load_workbook(path).sheetnames == list(layout.SHEET_ORDER)
+    assert openpyxl.load_workbook(path).sheetnames == list(layout.BOOK_ORDER)
 
 
 def test_custom_xml_of_the_workbook_is_kept(template, tmp_path):

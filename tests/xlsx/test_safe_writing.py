@@ -323,6 +323,20 @@ def test_only_our_own_temporary_files_are_cleaned(book: Path) -> None:
     assert not ours.exists() and all(p.exists() for p in theirs)
 
 
+def test_a_batch_lists_the_folder_once_and_still_cleans_each_files_own_temporary_files(tmp_path: Path) -> None:
+    books = [tmp_path / f"{i}_施設.xlsx" for i in range(3)]
+    stale = [b.with_name(f".{b.name}{writer.TEMP_MARK}abc_1234.tmp") for b in books]
+    other = tmp_path / f".名簿.csv{writer.TEMP_MARK}abc_1234.tmp"
+    for p in (*stale, other):
+        p.write_bytes(b"half")
+    temps = writer.FolderTemps(tmp_path)
+    atomic_write_bytes(books[0], NEW, temps=temps)
+    assert not stale[0].exists() and stale[1].exists()  # only the written file's own
+    for b in books[1:]:
+        atomic_write_bytes(b, NEW, temps=temps)
+    assert not any(p.exists() for p in stale) and other.exists()
+
+
 def _lock_of(book: Path, host: str, pid: int, age_seconds: float) -> None:
     import json
     import time

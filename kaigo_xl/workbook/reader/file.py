@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kaigo_xl.findings import Finding, finding
 from kaigo_xl.models import FacilityInput
@@ -20,6 +21,12 @@ from kaigo_xl.workbook.reader.cells import CellError, Grid
 from kaigo_xl.workbook.reader.grids import Locate, read_grids
 from kaigo_xl.workbook.reader.integrity import SHEETS_TO_READ
 from kaigo_xl.xlsx.refs import column_letters, name_target, split_ref
+
+if TYPE_CHECKING:
+    from kaigo_xl.xlsx.preflight import Preflight
+
+# Scanned and parsed for every book; the roster only when the 実績 come from it.
+EAGER_SHEETS = tuple(s for s in SHEETS_TO_READ if s != L.S_ROSTER)
 
 
 def _direct_entry(monthly: Grid | None) -> bool:
@@ -43,43 +50,48 @@ def _with_errors(grid: list[list], errors: Mapping[str, str]) -> Grid:
 
 def read_workbook(path: Path, *, deep_check: bool = True) -> tuple[FacilityInput | None, list[Finding], Locate]:
     """A filled workbook file → (input, findings, locate). Raises InputUnreadable (exit code 2) for files that are
-    not readable workbooks; the file is only read, never changed. `deep_check=False` skips inflating the sheets
-    this reader never opens (safety.preflight `deep`); callers that load the whole book afterwards keep the default."""
-    from python_calamine import CalamineWorkbook
+    not readable workbooks; the file is only read, never changed. `deep_check=False` leaves uninflated the parts
+    no reader parses (preflight `deep`); callers that load the whole book afterwards keep the default.
 
-    from kaigo_xl.xlsx.cellerrors import CALAMINE_ERRORS, calamine_copy
-    from kaigo_xl.xlsx.preflight import MAX_SHEET_CELLS, parser_errors, preflight
+    python-calamine reads the bytes the preflight checked (Preflight.reader_zip), never the file itself; the roster
+    is scanned and parsed only when the book's figures come from it."""
+    from kaigo_xl.xlsx.preflight import parser_errors, preflight
 
     path = Path(path)
-    checked = preflight(path, SHEETS_TO_READ, deep=deep_check)  # refuses damaged, hostile and absurdly wide books
+    checked = preflight(path, EAGER_SHEETS, deep=deep_check, keep=True)  # refuses damaged and hostile books
     with parser_errors(path):
         names = checked.defined_names  # read from xl/workbook.xml by preflight: the zip is not opened twice
         version_at = name_target(names.get("KX_TEMPLATE_VERSION", ""))
-        wanted = dict.fromkeys([*SHEETS_TO_READ, *([version_at[0]] if version_at else [])])
-        refused = [part for sheet, found in checked.cell_errors.items() if set(found.values()) - CALAMINE_ERRORS
-                   for part in checked.error_parts.get(sheet, ())]
-        if refused:  # calamine refuses the whole book on an error value it does not know: read a copy
-            book = CalamineWorkbook.from_filelike(io.BytesIO(calamine_copy(path, refused)))
-        else:
-            book = CalamineWorkbook.from_path(str(path))
-        try:
-            # every name (cleaned: it may be quoted in a message), for renamed-sheet hints
-            grids: dict[str, Grid] = {clean_text(s, 100).text: [] for s in book.sheet_names}
-            merged: dict[str, list[str]] = {}
-            for sheet in wanted:
-                if sheet == L.S_ROSTER and _direct_entry(grids.get(L.S_MONTHLY)):
-                    continue  # 直接入力 chosen: the roster is never looked at, so it is not parsed either
-                extent = checked.sheets.get(sheet)
-                if sheet in grids and (extent is None or extent.cells <= MAX_SHEET_CELLS):
-                    values = book.get_sheet_by_name(sheet)
-                    grids[sheet] = _with_errors(values.to_python(skip_empty_area=False),
-                                                checked.cell_errors.get(sheet, {}))
-                    merged[sheet] = [f"{column_letters(c0 + 1)}{r0 + 1}:{column_letters(c1 + 1)}{r1 + 1}"
-                                     for (r0, c0), (r1, c1) in values.merged_cell_ranges or ()]
-        finally:
-            book.close()
+        first = [s for s in dict.fromkeys([*EAGER_SHEETS, *([version_at[0]] if version_at else [])])
+                 if s in checked.sheet_parts]
+        grids, merged = _parse(checked, first, every_name=True)
+        if L.S_ROSTER in checked.sheet_parts and not _direct_entry(grids.get(L.S_MONTHLY)):
+            roster, roster_merged = _parse(checked, [L.S_ROSTER])
+            grids |= roster
+            merged |= roster_merged
     inp, findings, locate = read_grids(grids, str(path), names, merged)
     if checked.macro_enabled:
         findings.append(finding("MACROS_IGNORED", "マクロ付きのブック（.xlsm）です。kaigo-xl はマクロを実行せず、入力された値"
                                 "だけを読みました。市区町村から配布された様式（.xlsx）への入力をお勧めします。"))
     return inp, findings, locate
+
+
+def _parse(checked: Preflight, sheets: list[str], every_name: bool = False) -> tuple[dict[str, Grid],
+                                                                                    dict[str, list[str]]]:
+    """The values (error cells as CellError) and merged ranges of `sheets`, parsed by python-calamine from the
+    checked bytes; with `every_name`, every sheet name of the book too (empty), for renamed-sheet hints."""
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_filelike(io.BytesIO(checked.reader_zip(sheets)))
+    try:
+        # every name (cleaned: it may be quoted in a message)
+        grids: dict[str, Grid] = {clean_text(s, 100).text: [] for s in book.sheet_names} if every_name else {}
+        merged: dict[str, list[str]] = {}
+        for sheet in sheets:
+            values = book.get_sheet_by_name(sheet)
+            grids[sheet] = _with_errors(values.to_python(skip_empty_area=False), checked.cell_errors.get(sheet, {}))
+            merged[sheet] = [f"{column_letters(c0 + 1)}{r0 + 1}:{column_letters(c1 + 1)}{r1 + 1}"
+                             for (r0, c0), (r1, c1) in values.merged_cell_ranges or ()]
+    finally:
+        book.close()
+    return grids, merged

@@ -16,12 +16,13 @@ from kaigo_xl.workbook import layout as L
 from kaigo_xl.workbook.reader.cells import CellReader, Grid, SheetValues
 from kaigo_xl.xlsx.refs import column_letters, name_target, split_ref
 
-SHEETS_TO_READ = (*L.INPUT_SHEETS, L.S_SETTINGS)
+SHEETS_TO_READ = L.INPUT_SHEETS  # (and the sheet KX_TEMPLATE_VERSION points at: 設定 in books before 2025.2)
 
 
 def _version(grids: Mapping[str, Grid], names: Mapping[str, str]) -> tuple[str | None, str]:
-    """The book's template version (None without its sheet) and where it is (設定!C8 / KX_TEMPLATE_VERSION)."""
-    sheet, ref = L.S_SETTINGS, L.SETTINGS_CELLS["template_version"]
+    """The book's template version (None without its sheet) and where it is (KX_TEMPLATE_VERSION: 施設情報!D1, or
+    設定!C8 in books before 2025.2)."""
+    sheet, ref = L.S_FACILITY, L.VERSION_CELL
     target = name_target(names.get("KX_TEMPLATE_VERSION", ""))
     if target and target[0] in grids:
         sheet, ref = target[0], target[1].split(":")[0]
@@ -38,8 +39,10 @@ def legacy_version(grids: Mapping[str, Grid], names: Mapping[str, str]) -> bool:
 def check_template_version(r: CellReader, grids: Mapping[str, Grid], names: Mapping[str, str]) -> None:
     """TEMPLATE_OLD when the book is not of a layout this reader knows (設定!C8 / KX_TEMPLATE_VERSION)."""
     version, loc = _version(grids, names)
+    if version is None and loc.split("!")[0] in L.INPUT_SHEETS:
+        return  # the sheet holding the version is missing: SHEET_MISSING says so, with what to do
     if version is None:
-        r.findings.append(finding("TEMPLATE_OLD", f"「{L.S_SETTINGS}」シートがないため様式の版を確認できません。"
+        r.findings.append(finding("TEMPLATE_OLD", f"「{loc.split('!')[0]}」シートがないため様式の版を確認できません。"
                                   f"最新の様式（版 {L.TEMPLATE_VERSION}）をお使いください。", loc))
         return
     if version in L.LEGACY_VERSIONS:
@@ -78,7 +81,7 @@ def missing_sheets(grids: Mapping[str, Grid], names: Mapping[str, str], source: 
 @functools.cache
 def _input_cells() -> dict[str, frozenset[tuple[int, int]]]:
     """Every cell the reader takes a value from, per sheet, as (row, column): the yellow cells and the version."""
-    refs = {**L.INPUT_CELLS, L.S_SETTINGS: (L.SETTINGS_CELLS["template_version"],)}
+    refs = {**L.INPUT_CELLS, L.S_FACILITY: (*L.INPUT_CELLS[L.S_FACILITY], L.VERSION_CELL)}
     return {sheet: frozenset(split_ref(r) for r in cells) for sheet, cells in refs.items()}
 
 

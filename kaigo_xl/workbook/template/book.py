@@ -13,7 +13,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from kaigo_xl.catalog import default_catalog
 from kaigo_xl.models import FacilityInput
 from kaigo_xl.policy import Policy
-from kaigo_xl.workbook import layout
+from kaigo_xl.workbook import layout, styles
 from kaigo_xl.workbook.template.calc import build_calc
 from kaigo_xl.workbook.template.checks import build_checks, requirement_checks
 from kaigo_xl.workbook.template.example import build_example
@@ -25,6 +25,8 @@ from kaigo_xl.workbook.template.initiatives import build_initiatives
 from kaigo_xl.workbook.template.monthly import build_monthly
 from kaigo_xl.workbook.template.roster import build_roster
 from kaigo_xl.workbook.template.settings import Lists, build_settings
+from kaigo_xl.xlsx.refs import column_number
+from kaigo_xl.xlsx.relocate import Move, move_columns
 
 __all__ = ["build_template", "fill_inputs", "TEMPLATE_FILES", "distributable_templates"]
 
@@ -58,12 +60,23 @@ def build_template(policy: Policy, facility_type: str = "養護", fiscal_year: i
         wb.defined_names[name] = DefinedName(name, attr_text=target)
     _defaults(wb, policy, facility_type, fiscal_year)
     add_form_sheets(wb, policy)
-    for index, name in enumerate(n for n in layout.SHEET_ORDER if n in wb.sheetnames):
+    move_columns(wb, _helper_moves(wb), prepare=styles.protect)
+    for index, name in enumerate(n for n in layout.BOOK_ORDER if n in wb.sheetnames):
         wb.move_sheet(name, offset=index - wb.sheetnames.index(name))
     wb.active = 0
     if data is not None:
         fill_inputs(wb, data)
     return wb
+
+
+def _helper_moves(wb: Workbook) -> list[Move]:
+    """Each input sheet's hidden columns (the helper formulas) to its helper sheet (layout.helper_sheet)."""
+    moves = []
+    for sheet in layout.INPUT_SHEETS:
+        hidden = frozenset(column_number(c) for c, dim in wb[sheet].column_dimensions.items() if dim.hidden)
+        if hidden:
+            moves.append(Move(sheet, hidden, layout.helper_sheet(sheet)))
+    return moves
 
 
 def _defaults(wb: Workbook, policy: Policy, facility_type: str, fiscal_year: int) -> None:

@@ -17,6 +17,9 @@ def build_facility(ws: Worksheet, lists: Lists) -> None:
     styles.text(ws, "A2", "黄色のセルに入力してください（※は必須）。ここに入力した内容が計画書・実績報告書に反映されます。",
                 small=True)
     styles.header(ws, 3, {"B": "項目", "C": "入力", "D": "説明・表示"})
+    styles.text(ws, layout.VERSION_LABEL_CELL, "様式の版", small=True)
+    ws[layout.VERSION_LABEL_CELL].alignment = styles.RIGHT
+    styles.text(ws, layout.VERSION_CELL, layout.TEMPLATE_VERSION, small=True)
     list_of = {"facility.type": "type", "facility.subtype": "subtype", "facility.tokutei_designated": "yesno",
                "phase": "phase"}
     for f in layout.FACILITY_FIELDS:

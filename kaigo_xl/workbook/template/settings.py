@@ -135,7 +135,7 @@ def setting_values(policy: Policy, lists: Lists) -> dict[str, object]:
         "divisor": policy.divisor,
         "fte_max": int(policy.fte_max) if policy.fte_max == int(policy.fte_max) else float(policy.fte_max),
         "refund_enabled": int(policy.refund_enabled),
-        "template_version": layout.TEMPLATE_VERSION,
+        "template_version": "=KX_TEMPLATE_VERSION",  # the version itself is on 施設情報 (layout.VERSION_CELL)
         "min_requirements": first.min_count if first else 0,
         "refund_includes_overpayment": int(policy.refund_includes_overpayment),
         "yen_rounding": ROUNDING_LABELS[policy.yen_rounding],

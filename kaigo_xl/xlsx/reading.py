@@ -1,0 +1,69 @@
+"""What python-calamine reads of a checked book: exactly the bytes the preflight checked, in a zip in memory.
+
+Why: the preflight inflates every part it checks; handing calamine the original file would inflate the same parts
+again and let it see parts no check looked at. The zip built here is stored (not compressed), so calamine only
+parses XML, and holds only the parts a reader needs (the package's, the workbook's, styles, shared strings and the
+requested sheets). A sheet the preflight did not scan (the roster, read only when chosen) is inflated and checked
+here the first time it is asked for.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from typing import TYPE_CHECKING
+
+from kaigo_xl.files import open_regular
+from kaigo_xl.xlsx.cellerrors import CALAMINE_ERRORS, error_cells, placeholders
+from kaigo_xl.xlsx.extent import MAX_SHEET_CELLS, SheetExtent, too_wide
+from kaigo_xl.xlsx.parts import Refused, inflate
+
+if TYPE_CHECKING:
+    from kaigo_xl.xlsx.preflight import Preflight
+
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def reader_zip(checked: Preflight, sheets: list[str]) -> bytes:
+    """The stored zip of the reader's parts and `sheets` (each scanned first if the preflight left it for later)."""
+    for sheet in sheets:
+        _scan_later(checked, sheet)
+    refused = {part for sheet, found in checked.cell_errors.items() if set(found.values()) - CALAMINE_ERRORS
+               for part in checked.error_parts.get(sheet, ())}
+    wanted = sorted(checked.reader_parts | {p for s in sheets for p in checked.sheet_parts.get(s, ())})
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as zf:
+        for part in wanted:
+            data = checked.kept[part]
+            zf.writestr(zipfile.ZipInfo(part, date_time=_ZIP_TIME), placeholders(data) if part in refused else data)
+    return out.getvalue()
+
+
+def _scan_later(checked: Preflight, sheet: str) -> None:
+    """Inflate and check a sheet the preflight did not scan: its used range, prolog and error cells."""
+    from kaigo_xl.xlsx.preflight import PartChecks, SheetExtents, finish_part
+
+    extents_of = checked.sheets
+    if not isinstance(extents_of, SheetExtents):
+        return  # a Preflight made by hand (tests): nothing was left for later
+    infos = extents_of.unscanned_parts(sheet)
+    if not infos:
+        return
+    extents: dict[str, SheetExtent] = {}
+    with_errors: list[zipfile.ZipInfo] = []
+    with open_regular(checked.path) as fh:
+        for info in infos:
+            checks = PartChecks(info, sheet, scanned=True)
+            chunks = []
+            for chunk in inflate(fh, info):
+                checks.feed(chunk)
+                chunks.append(chunk)
+            finish_part(extents, with_errors, info, sheet, checks)
+            checked.kept[info.filename] = b"".join(chunks)
+    extent = extents[sheet]
+    if extent.cells > MAX_SHEET_CELLS:
+        raise Refused(too_wide(sheet, extent))
+    extents_of.record(sheet, extent)
+    for info in with_errors:
+        checked.cell_errors.setdefault(sheet, {}).update(error_cells([checked.kept[info.filename]]))
+        checked.error_parts.setdefault(sheet, []).append(info.filename)
