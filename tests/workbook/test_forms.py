@@ -25,8 +25,9 @@ from kaigo_xl.engine import evaluate
 from kaigo_xl.inputs import parse_payload
 from kaigo_xl.policy import Policy
 from kaigo_xl.workbook import layout
+from kaigo_xl.workbook.forms.boxes import STYLES
 from kaigo_xl.workbook.forms.render import add_form_sheets, render_form_sheet
-from kaigo_xl.workbook.forms.spec import FORMS, PLAN, REPORT, STYLES
+from kaigo_xl.workbook.forms.spec import FORMS, PLAN, REPORT
 from kaigo_xl.workbook.forms.values import form_values, lookup, value_table
 from kaigo_xl.workbook.template import build_template
 from kaigo_xl.xlsx import libreoffice
@@ -267,7 +268,7 @@ def test_the_report_shows_the_plan_beside_the_actual_figures() -> None:
 
 def test_rows_for_clerks_text_are_tall_enough_for_the_longest_text_the_inputs_admit() -> None:
     from kaigo_xl.rules import printing
-    from kaigo_xl.workbook.forms.spec import LINE_PT, chars_per_line
+    from kaigo_xl.workbook.forms.boxes import LINE_PT, chars_per_line
 
     for spec in FORMS:
         for box in spec.boxes:

@@ -12,7 +12,8 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kaigo_xl.policy import Policy
-from kaigo_xl.workbook.forms.spec import FORMS, FTE, STYLES, Box, FormSpec, Style
+from kaigo_xl.workbook.forms.boxes import FTE, STYLES, Box, FormSpec, Style
+from kaigo_xl.workbook.forms.spec import FORMS
 from kaigo_xl.workbook.forms.values import row_heights
 from kaigo_xl.xlsx.save import put_value
 

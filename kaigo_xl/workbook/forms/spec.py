@@ -15,228 +15,45 @@ printed from Excel alone shows all of it; `kaigo-xl forms` grows them for longer
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
-
 from kaigo_xl.models import FISCAL_MONTHS
 from kaigo_xl.rules import printing
 from kaigo_xl.workbook import layout
-from kaigo_xl.workbook.template.formulas import (
-    calc,
-    facility,
-    fiscal_year_label,
-    num_value_range,
-    payment_number,
-    ref,
-    setting,
-    wareki_date,
-    wareki_month,
+from kaigo_xl.workbook.forms.boxes import (
+    AVERAGE,
+    BLANK_DATE,
+    DRAFT,
+    FTE,
+    FTE_PERSONS,
+    MONTH_COLS,
+    PERSONS,
+    PLEDGE,
+    REQUIREMENT_CODES,
+    TECHNOLOGY,
+    WIDTHS,
+    YEN,
+    YEN_OR_BLANK,
+    Box,
+    FormSpec,
+    heights,
 )
-
-# ---- number formats (和暦 dates are text, built as kaigo_xl.wareki writes them: no era number formats) ----
-YEN = '#,##0"円"'
-YEN_OR_BLANK = '#,##0"円";-#,##0"円";""'  # months without a payment stay empty
-FTE = '0.0#'
-FTE_PERSONS = '0.0#"人"'
-AVERAGE = '0.00"人"'
-PERSONS = '#,##0"人"'
-
-PLEDGE = "計画書及び実績報告書の内容を証明する資料は適切に保管し、求めがあった場合には速やかに提出します。"
-REQUIREMENT_CODES = ("ア", "イ", "ウ")
-BLANK_DATE = "令和　　年　　月　　日"
-DRAFT = "未完成：チェックにエラーがあります"
-TECHNOLOGY = layout.EXPENSE_CATEGORIES[2]
-
-
-@dataclass(frozen=True)
-class Style:
-    """How a box looks; every size is at least 9 pt so the printed form stays legible."""
-
-    size: float = 10.5
-    bold: bool = False
-    h: str = "left"  # left | center | right
-    v: str = "center"
-    wrap: bool = False
-    border: str = ""  # "" | "box" (thin all round) | "under" (a line to write on)
-    fill: str = ""
-    color: str = ""
-    indent: int = 0
-    shrink: bool = False  # one line, made smaller when it does not fit
-
-
-STYLES: dict[str, Style] = {
-    "form_no": Style(10.5),
-    "stamp": Style(9, h="right", color="7F7F7F"),
-    "title": Style(14, bold=True, h="center", shrink=True),
-    "draft": Style(12, bold=True, color="C00000"),
-    "date": Style(10.5, h="right"),
-    "addressee": Style(12),
-    "head_label": Style(10.5, h="right"),
-    "head_value": Style(10.5, border="under", wrap=True),
-    "body": Style(10, wrap=True, v="center"),
-    "ki": Style(10.5, h="center"),
-    "section": Style(11, bold=True, v="bottom"),
-    "label": Style(10, border="box", fill="F2F2F2", wrap=True, indent=0),
-    "th": Style(10, border="box", fill="F2F2F2", h="center", wrap=True),
-    "text": Style(10, border="box", wrap=True),
-    "small": Style(9.5, border="box", wrap=True),
-    "center": Style(10, border="box", h="center"),
-    "num": Style(10, border="box", h="right"),
-    "num_bold": Style(10.5, border="box", h="right", bold=True),
-    "check": Style(10, border="box", wrap=True, h="left"),
-    "note": Style(9.5, wrap=True, v="top"),
-}
-
-
-@dataclass(frozen=True)
-class Box:
-    """One labelled box: `ref` is a cell or a merged range; the first cell holds the content."""
-
-    ref: str
-    style: str = "text"
-    text: str = ""  # fixed text (labels, headings)
-    key: str | None = None  # value mode: key into the value table
-    formula: str | None = None  # formula mode: Excel formula (starting with "=")
-    number_format: str = "General"
-    chars: int = 0  # the longest text the input admits (rules.printing): the row is tall enough for it
-
-    @property
-    def anchor(self) -> str:
-        return self.ref.split(":")[0]
-
-    @property
-    def dynamic(self) -> bool:
-        return self.key is not None
-
-
-@dataclass(frozen=True)
-class FormSpec:
-    sheet: str
-    side: str  # "plan" | "actual": whose figures a key without a side means
-    title: str  # the document: 計画書 | 実績報告書
-    widths: dict[str, float]
-    heights: dict[int, float]
-    boxes: tuple[Box, ...]
-    last_row: int
-    page_break: int  # the first page ends after this row
-    paper: str = "A4"
-    orientation: str = "portrait"
-    default_height: float = 15.0
-    margins_cm: tuple[float, float, float, float] = (1.5, 1.5, 1.2, 1.2)  # left, right, top, bottom
-    font: str = "ＭＳ 明朝"
-
-    @property
-    def last_col(self) -> str:
-        return max(self.widths)
-
-    @property
-    def print_area(self) -> str:
-        return f"A1:{self.last_col}{self.last_row}"
-
-    def dynamic_boxes(self) -> list[Box]:
-        return [b for b in self.boxes if b.dynamic]
-
-
-LINE_PT = 14.0  # one line of 10 pt text (Noto CJK and MS 明朝 both fit)
-# Column widths in Excel units (a digit of the Normal font, Calibri 11: 5.25 pt); 94 units fill A4 at 100 %.
-UNIT_PT = 5.25
-WIDTHS = {"A": 22.0, "B": 12.0, "C": 12.0, "D": 12.0, "E": 12.0, "F": 12.0, "G": 12.0}
-MONTH_COLS = ("B", "C", "D", "E", "F", "G")
-
-
-def chars_per_line(ref_: str, style: str) -> float:
-    """How many full-width characters one line of a box holds (the same rule as values.row_heights)."""
-    cols = ref_.replace("$", "").split(":")
-    first, last = cols[0].rstrip("0123456789"), cols[-1].rstrip("0123456789")
-    units = sum(w for c, w in WIDTHS.items() if first <= c <= last)
-    return max(1.0, units * UNIT_PT / STYLES[style].size - 1)
-
-
-def lines_for(box: Box) -> int:
-    return max(1, math.ceil(box.chars / math.floor(chars_per_line(box.ref, box.style))))
-
-
-# ---- formula helpers: references into the template's input and result cells (layout.py is the contract) ----
-
-fi = facility
-FY = "KX_FISCAL_YEAR"
-FY_LABEL = fiscal_year_label(FY)
-INSTALLMENTS, FIRST_MONTH = payment_number("payment.installments", 1), payment_number("payment.first_month", 4)
-
-
-def _blank_or(cell: str) -> str:
-    return f'=IF({cell}="","",{cell})'
-
-
-def _checks(cond_a: str, label_a: str, cond_b: str, label_b: str, sep: str = '"　"') -> str:
-    """☑ あり　□ なし: two check boxes; `sep` is a formula (CHAR(10) puts them on two lines)."""
-    return f'=IF({cond_a},"☑","□")&" {label_a}"&{sep}&IF({cond_b},"☑","□")&" {label_b}"'
-
-
-def _monthly_ref(col: str, i: int) -> str:
-    return ref(layout.S_MONTHLY, f"{col}{layout.MONTHLY_ROWS[i]}")
-
-
-def _range(sheet: str, col: str, rows: tuple[int, ...]) -> str:
-    return f"'{sheet}'!${col}${rows[0]}:${col}${rows[-1]}"
-
-
-def _expense_range(col: str) -> str:
-    return _range(layout.S_EXPENSES, col, layout.EXPENSE_ROWS)
-
-
-def _joined(pieces: list[str]) -> str:
-    """Texts joined with 、 where each piece is "" or "、…" (no TEXTJOIN: Excel 2016 has none)."""
-    return f"=MID({'&'.join(pieces)},2,2000)"
-
-
-def _descriptions(category: str) -> str:
-    """The descriptions of one category's spending lines."""
-    def piece(row: int) -> str:
-        cat = ref(layout.S_EXPENSES, f"{layout.EXP_COL_CANONICAL}{row}")
-        text = ref(layout.S_EXPENSES, f"{layout.EXP_COL_DESCRIPTION}{row}")
-        return f'IF(AND({cat}="{category}",TRIM({text})<>""),"、"&TRIM({text}),"")'
-
-    return _joined([piece(row) for row in layout.EXPENSE_ROWS])
-
-
-def _sum_category(category: str, col: str) -> str:
-    """Spending of one category as the engine sums it: each line between 0 and the policy's cap."""
-    canon = _expense_range(layout.EXP_COL_CANONICAL)
-    values = num_value_range(layout.S_EXPENSES, col, layout.EXPENSE_ROWS[0], layout.EXPENSE_ROWS[-1])
-    cap = setting("yen_max")
-    return (f'SUMIFS({values},{canon},"{category}",{values},">0",{values},"<="&{cap})'
-            f'+{cap}*COUNTIFS({canon},"{category}",{values},">"&{cap})')
-
-
-def _has_actual() -> str:
-    """The engine settles only when a line of a known category has an actual amount."""
-    canon = _expense_range(layout.EXP_COL_CANONICAL)
-    actual = num_value_range(layout.S_EXPENSES, layout.EXP_COL_ACTUAL, layout.EXPENSE_ROWS[0], layout.EXPENSE_ROWS[-1])
-    return f'SUMPRODUCT(({canon}<>"")*({canon}<>"不明")*ISNUMBER({actual}))>0'
-
-
-def _ini(code: str, col: str) -> str:
-    return ref(layout.S_INITIATIVES, f"{col}{layout.INITIATIVE_FIXED_ROWS[code]}")
-
-
-def _pay_method_formula() -> str:
-    """6回払い（令和7年10月から令和8年3月まで）; blank when the engine would have no schedule."""
-    n, m = INSTALLMENTS, FIRST_MONTH
-    last_off = f"(MOD({m}-4,12)+{n}-1)"
-    last_month = f"(MOD({last_off}+3,12)+1)"
-    first = wareki_month(f"({FY}+({m}<4))", m)
-    last = wareki_month(f"({FY}+({last_off}>=9))", last_month)
-    return (f'=IF(OR({calc("payment_invalid")}=1,KX_ANNUAL_YEN=""),"",'
-            f'IF({n}=1,"1回払い（"&{first}&"）",{n}&"回払い（"&{first}&"から"&{last}&"まで）"))')
-
-
-def _due_formula() -> str:
-    """令和8年4月30日（2026年4月30日）: 和暦 with the Western date beside it."""
-    d = "KX_REPORT_DUE"
-    western = f'"（"&YEAR({d})&"年"&MONTH({d})&"月"&DAY({d})&"日）"'
-    return f'=IF(ISNUMBER({d}),{wareki_date(d)}&{western},"")'
-
+from kaigo_xl.workbook.forms.formulas import (
+    FY,
+    FY_LABEL,
+    blank_or,
+    checks,
+    descriptions,
+    due_formula,
+    fi,
+    has_actual,
+    ini,
+    ini_range,
+    monthly_ref,
+    more_formula,
+    pay_formula,
+    pay_method_formula,
+    sum_category,
+)
+from kaigo_xl.workbook.template.formulas import calc, setting, wareki_date, wareki_month
 
 # ---- shared parts of both forms ----
 
@@ -254,9 +71,9 @@ def _header(document: str, preamble: tuple[str, str], label_key: str) -> list[Bo
         Box("A4:D4", "addressee", key="addressee",
             formula=f'=IF({fi("addressee")}="",{setting("mayor_title")},{fi("addressee")})&"　殿"'),
         Box("C6:D6", "head_label", "法人名"),
-        Box("E6:G6", "head_value", key="corporation", formula=_blank_or(fi("facility.corporation"))),
+        Box("E6:G6", "head_value", key="corporation", formula=blank_or(fi("facility.corporation"))),
         Box("C7:D7", "head_label", "代表者（職・氏名）"),
-        Box("E7:G7", "head_value", key="representative", formula=_blank_or(fi("facility.representative"))),
+        Box("E7:G7", "head_value", key="representative", formula=blank_or(fi("facility.representative"))),
         Box("A8:G8", "body", key=f"preamble:{document}",
             formula=f'={fy}&"{preamble[0]}"&{setting("program_name")}&"{preamble[1]}"'),
         Box("A9:G9", "ki", "記"),
@@ -268,32 +85,28 @@ def _facility(top: int) -> list[Box]:
     return [
         Box(f"A{r}:G{r}", "section", "１　施設の概要"),
         Box(f"A{r + 1}", "label", "施設名"),
-        Box(f"B{r + 1}:G{r + 1}", "text", key="facility_name", formula=_blank_or(fi("facility.name")),
+        Box(f"B{r + 1}:G{r + 1}", "text", key="facility_name", formula=blank_or(fi("facility.name")),
             chars=printing.FACILITY_NAME_CHARS),
         Box(f"A{r + 2}", "label", "施設の種別"),
         Box(f"B{r + 2}:D{r + 2}", "text", key="facility_type",
             formula=(f'=IF({fi("facility.type")}="養護","養護老人ホーム",IF({fi("facility.type")}="軽費",'
                      f'"軽費老人ホーム"&IF({fi("facility.subtype")}="","","（"&{fi("facility.subtype")}&"）"),""))')),
         Box(f"E{r + 2}", "label", "施設番号"),
-        Box(f"F{r + 2}:G{r + 2}", "text", key="facility_number", formula=_blank_or(fi("facility.number"))),
+        Box(f"F{r + 2}:G{r + 2}", "text", key="facility_number", formula=blank_or(fi("facility.number"))),
         Box(f"A{r + 3}", "label", "所在地"),
-        Box(f"B{r + 3}:D{r + 3}", "small", key="address", formula=_blank_or(fi("facility.address"))),
+        Box(f"B{r + 3}:D{r + 3}", "small", key="address", formula=blank_or(fi("facility.address"))),
         Box(f"E{r + 3}", "label", "定員"),
         Box(f"F{r + 3}:G{r + 3}", "num", key="capacity", number_format=PERSONS,
-            formula=_blank_or(fi("facility.capacity"))),
+            formula=blank_or(fi("facility.capacity"))),
         Box(f"A{r + 4}", "label", "特定施設入居者生活介護の指定"),
         Box(f"B{r + 4}:C{r + 4}", "check", key="tokutei",
-            formula=_checks(f'{fi("facility.tokutei_designated")}="あり"', "あり",
+            formula=checks(f'{fi("facility.tokutei_designated")}="あり"', "あり",
                             f'{fi("facility.tokutei_designated")}="なし"', "なし")),
         Box(f"D{r + 4}", "label", "加算の対象期間"),
         Box(f"E{r + 4}:G{r + 4}", "text", key="period",
             formula=(f'=IF(NOT(ISNUMBER({FY})),"",{wareki_month(FY, "4")}&"から"&'
                      f'{wareki_month(f"({FY}+1)", "3")}&"まで")')),
     ]
-
-
-def _pay_formula(i: int) -> str:
-    return f'=IF(INDEX(KX_PAYMENTS,{i + 1})=0,"",INDEX(KX_PAYMENTS,{i + 1}))'
 
 
 # (label, key, column of 月別職員数 or None for the payments, style) of each row of the monthly table
@@ -324,7 +137,7 @@ def _monthly_table(top: int, plan: bool) -> tuple[list[Box], int]:
             boxes.append(Box(f"A{r}", "label", label))
             for j, col in enumerate(MONTH_COLS):
                 i = half * 6 + j
-                formula = _pay_formula(i) if column is None else _blank_or(_monthly_ref(column, i))
+                formula = pay_formula(i) if column is None else blank_or(monthly_ref(column, i))
                 fmt = YEN_OR_BLANK if key == "pay" else FTE
                 boxes.append(Box(f"{col}{r}", style, key=f"{key}.{i}", formula=formula, number_format=fmt))
             r += 1
@@ -334,13 +147,13 @@ def _monthly_table(top: int, plan: bool) -> tuple[list[Box], int]:
 def _plan_totals(r: int) -> list[Box]:
     return [
         Box(f"A{r}", "label", "対象職員数の合計"),
-        Box(f"B{r}:C{r}", "num", key="target_sum", number_format=FTE_PERSONS, formula=_blank_or(calc("target_sum"))),
+        Box(f"B{r}:C{r}", "num", key="target_sum", number_format=FTE_PERSONS, formula=blank_or(calc("target_sum"))),
         Box(f"D{r}:E{r}", "label", "1人当たり年額（単価）"),
         Box(f"F{r}:G{r}", "num", key="rate", number_format=YEN, formula="=KX_RATE_YEN"),
         Box(f"A{r + 1}", "label", "対象職員数（月平均）"),
-        Box(f"B{r + 1}:C{r + 1}", "num_bold", key="average", number_format=AVERAGE, formula=_blank_or("KX_AVERAGE_FTE")),
+        Box(f"B{r + 1}:C{r + 1}", "num_bold", key="average", number_format=AVERAGE, formula=blank_or("KX_AVERAGE_FTE")),
         Box(f"D{r + 1}:E{r + 1}", "label", "加算総額（年間）"),
-        Box(f"F{r + 1}:G{r + 1}", "num_bold", key="annual", number_format=YEN, formula=_blank_or("KX_ANNUAL_YEN")),
+        Box(f"F{r + 1}:G{r + 1}", "num_bold", key="annual", number_format=YEN, formula=blank_or("KX_ANNUAL_YEN")),
     ]
 
 
@@ -354,8 +167,8 @@ def _report_totals(r: int) -> list[Box]:
             ("加算総額", "annual", "KX_ANNUAL_YEN", "KX_ACTUAL_ANNUAL_YEN", YEN, "num_bold"))
     for k, (label, key, plan, actual, fmt, style) in enumerate(rows, start=1):
         out += [Box(f"A{r + k}", "label", label),
-                Box(f"B{r + k}:C{r + k}", "num", key=f"plan.{key}", number_format=fmt, formula=_blank_or(plan)),
-                Box(f"D{r + k}:E{r + k}", style, key=key, number_format=fmt, formula=_blank_or(actual))]
+                Box(f"B{r + k}:C{r + k}", "num", key=f"plan.{key}", number_format=fmt, formula=blank_or(plan)),
+                Box(f"D{r + k}:E{r + k}", style, key=key, number_format=fmt, formula=blank_or(actual))]
     return out
 
 
@@ -375,12 +188,12 @@ def _requirements(top: int, report: bool, heading: str) -> tuple[list[Box], int]
     ]
     r += 2
     for code in REQUIREMENT_CODES:
-        status, detail = _ini(code, layout.INI_COL_CANON), _ini(code, layout.INI_COL_DETAIL)
+        status, detail = ini(code, layout.INI_COL_CANON), ini(code, layout.INI_COL_DETAIL)
         boxes += [
             Box(f"A{r}:B{r}", "small", f"（{code}）{texts.get(code, '')}"),
             Box(f"C{r}", "check", key=f"req.{code}.{'report' if report else 'plan'}",
-                formula=_checks(f'{status}="実施済"', "実施済", f'{status}="実施予定"', second, "CHAR(10)")),
-            Box(f"D{r}:G{r}", "small", key=f"req.{code}.detail", formula=_blank_or(detail),
+                formula=checks(f'{status}="実施済"', "実施済", f'{status}="実施予定"', second, "CHAR(10)")),
+            Box(f"D{r}:G{r}", "small", key=f"req.{code}.detail", formula=blank_or(detail),
                 chars=printing.INITIATIVE_DETAIL_CHARS),
         ]
         r += 1
@@ -390,29 +203,24 @@ def _requirements(top: int, report: bool, heading: str) -> tuple[list[Box], int]
     for k in range(1, printing.EXTRA_INITIATIVES_ON_FORM + 1):
         boxes += _extra_row(r, k, report)
         r += 1
-    boxes.append(Box(f"A{r}:G{r}", "note", key="req.more", formula=_more_formula()))
+    boxes.append(Box(f"A{r}:G{r}", "note", key="req.more", formula=more_formula()))
     return boxes, r + 1
-
-
-def _ini_range(col: str) -> str:
-    rows = layout.INITIATIVE_EXTRA_ROWS
-    return _range(layout.S_INITIATIVES, col, rows)
 
 
 def _extra_row(r: int, k: int, report: bool) -> list[Box]:
     """The k-th further item (取組 sheet's rank column): ⑤ and its title, ☑ status, what was done."""
     def nth(col: str) -> str:
-        return f'INDEX({_ini_range(col)},MATCH({k},{_ini_range(layout.INI_COL_RANK)},0))'
+        return f'INDEX({ini_range(col)},MATCH({k},{ini_range(layout.INI_COL_RANK)},0))'
 
     code, title = nth(layout.INI_COL_CODE), nth(layout.INI_COL_TITLE)
     status = nth(layout.INI_COL_CANON)
     second = "未実施" if report else "実施予定"
-    checks = _checks(f'{status}="実施済"', "実施済", f'{status}="実施予定"', second, "CHAR(10)")[1:]
+    marks = checks(f'{status}="実施済"', "実施済", f'{status}="実施予定"', second, "CHAR(10)")[1:]
     return [
         Box(f"A{r}:B{r}", "small", key=f"req.extra.{k}.title", formula=f'=IFERROR({code}&" "&{title},"")',
             chars=_LONGEST_TITLE + 2),
         Box(f"C{r}", "check", key=f"req.extra.{k}.{'report' if report else 'plan'}",
-            formula=f'=IFERROR({checks},"")'),
+            formula=f'=IFERROR({marks},"")'),
         Box(f"D{r}:G{r}", "small", key=f"req.extra.{k}.detail",
             formula=f'=IFERROR(IF({nth(layout.INI_COL_DETAIL)}="","",{nth(layout.INI_COL_DETAIL)}),"")',
             chars=printing.INITIATIVE_DETAIL_CHARS),
@@ -429,21 +237,15 @@ def _longest_title() -> int:
 _LONGEST_TITLE = _longest_title()
 
 
-def _more_formula() -> str:
-    n = f'MAX({_ini_range(layout.INI_COL_RANK)})'
-    shown = printing.EXTRA_INITIATIVES_ON_FORM
-    return f'=IF({n}>{shown},"※ ほか"&({n}-{shown})&"件の取組は取組シートのとおり","")'
-
-
 def _spending_rows(r: int, col: str, kind: str) -> tuple[list[Box], int]:
     """One row per category: its lines' descriptions and the planned or actual total; 介護テクノロジー機器購入 is
     shown too, marked 充当不可, and left out of the total (別添1 2(3)イ)."""
     boxes = []
     for cat in layout.EXPENSE_CATEGORIES:
-        total = _sum_category(cat, col)
-        formula = f"={total}" if kind == "planned" else f'=IF({_has_actual()},{total},"")'
+        total = sum_category(cat, col)
+        formula = f"={total}" if kind == "planned" else f'=IF({has_actual()},{total},"")'
         label = f"{cat}（充当不可）" if cat == TECHNOLOGY else cat
-        lines = Box(f"B{r}:E{r}", "small", key=f"exp.desc.{cat}", formula=_descriptions(cat),
+        lines = Box(f"B{r}:E{r}", "small", key=f"exp.desc.{cat}", formula=descriptions(cat),
                     chars=printing.EXPENSE_DESCRIPTION_CHARS)
         boxes += _money_row(r, label, lines, f"exp.{kind}.{cat}", formula)
         r += 1
@@ -455,7 +257,7 @@ def _footer(r: int) -> list[Box]:
         Box(f"A{r}", "label", "誓約"),
         Box(f"B{r}:G{r}", "small", PLEDGE),
         Box(f"A{r + 1}", "label", "担当者・連絡先"),
-        Box(f"B{r + 1}:G{r + 1}", "text", key="contact", formula=_blank_or(fi("facility.contact"))),
+        Box(f"B{r + 1}:G{r + 1}", "text", key="contact", formula=blank_or(fi("facility.contact"))),
     ]
 
 
@@ -487,7 +289,7 @@ def _plan() -> FormSpec:
     table, r = _monthly_table(16, plan=True)
     boxes += table + _plan_totals(r)
     boxes += [Box(f"A{r + 2}", "label", "支払方法"),
-              Box(f"B{r + 2}:G{r + 2}", "text", key="pay_method", formula=_pay_method_formula())]
+              Box(f"B{r + 2}:G{r + 2}", "text", key="pay_method", formula=pay_method_formula())]
     r += 3
     boxes += _money_head(r, "３　加算額の使途（計画）", "経費の区分", "計画額")
     rows, r = _spending_rows(r + 2, layout.EXP_COL_PLANNED, "planned")
@@ -499,7 +301,7 @@ def _plan() -> FormSpec:
     boxes += req
     boxes.append(Box(f"A{r}:G{r}", "section", "５　誓約・担当者"))
     boxes += _footer(r + 1)
-    return FormSpec(layout.S_PLAN, "plan", doc, WIDTHS, _heights(boxes), tuple(boxes), r + 2, page_break)
+    return FormSpec(layout.S_PLAN, "plan", doc, WIDTHS, heights(boxes), tuple(boxes), r + 2, page_break)
 
 
 # ---- 実績報告書 ----
@@ -515,49 +317,26 @@ def _report() -> FormSpec:
     boxes += _money_head(r, "３　加算額の受領及び支出の状況", "項目", "金額")
     given = fi("received_yen")
     boxes += _money_row(r + 2, "受領した加算額", "市区町村から支払を受けた加算額", "received",
-                        f'=IF({given}<>"",{_blank_or("KX_RECEIVED_YEN")[1:]},IF(KX_REFUND_YEN<>"",KX_RECEIVED_YEN,""))')
+                        f'=IF({given}<>"",{blank_or("KX_RECEIVED_YEN")[1:]},IF(KX_REFUND_YEN<>"",KX_RECEIVED_YEN,""))')
     rows, r2 = _spending_rows(r + 3, layout.EXP_COL_ACTUAL, "actual")
     boxes += rows
     boxes += _money_row(r2, "支出額の合計", "充当できる経費（人件費・職場環境改善経費）の合計", "exp.actual.total",
-                        f'=IF({_has_actual()},KX_ACTUAL_ALLOWED_YEN,"")', bold=True)
+                        f'=IF({has_actual()},KX_ACTUAL_ALLOWED_YEN,"")', bold=True)
     boxes += _money_row(r2 + 1, "返還見込額", "受領額のうち、実績の加算総額及び支出額を超える額", "refund",
-                        _blank_or("KX_REFUND_YEN"), bold=True)
+                        blank_or("KX_REFUND_YEN"), bold=True)
     boxes += _money_row(r2 + 2, "追加支弁見込額", "実績の加算総額が受領額を上回る額", "additional",
-                        _blank_or(calc("additional")))
+                        blank_or(calc("additional")))
     page_break = r2 + 2
     req, r = _requirements(r2 + 3, report=True, heading="４　職場環境改善等の取組の実績（別添1 2(3)ア）")
     boxes += req
     boxes += [
         Box(f"A{r}:G{r}", "section", "５　提出期限・誓約・担当者"),
         Box(f"A{r + 1}", "label", "実績報告書の提出期限"),
-        Box(f"B{r + 1}:E{r + 1}", "text", key="due", formula=_due_formula()),
+        Box(f"B{r + 1}:E{r + 1}", "text", key="due", formula=due_formula()),
         Box(f"F{r + 1}:G{r + 1}", "small", "（翌年度の4月末日）"),
     ]
     boxes += _footer(r + 2)
-    return FormSpec(layout.S_REPORT, "actual", doc, WIDTHS, _heights(boxes), tuple(boxes), r + 3, page_break)
-
-
-def _row(ref_: str) -> int:
-    return int("".join(ch for ch in ref_.split(":")[0] if ch.isdigit()))
-
-
-def _heights(boxes: list[Box]) -> dict[int, float]:
-    """Row heights in points: spacing above sections, two lines for the check boxes and long labels, and as many
-    lines as the longest admitted text needs (Box.chars)."""
-    out: dict[int, float] = {2: 24, 5: 4, 8: 30}
-    for b in boxes:
-        row, key = _row(b.ref), b.key or ""
-        need = 0.0
-        if b.style == "section":
-            need = 20
-        elif key.startswith("req.") and key.endswith((".plan", ".report")):
-            need = LINE_PT * 2 + 4
-        elif b.text.startswith(("特定施設入居者", PLEDGE)) or TECHNOLOGY in b.text:
-            need = LINE_PT * 2 + 2
-        if b.chars:
-            need = max(need, round(lines_for(b) * LINE_PT * STYLES[b.style].size / 10 + 3, 1))
-        out[row] = max(out.get(row, 0.0), need) if need else out.get(row, 0.0)
-    return {row: h for row, h in out.items() if h}
+    return FormSpec(layout.S_REPORT, "actual", doc, WIDTHS, heights(boxes), tuple(boxes), r + 3, page_break)
 
 
 PLAN: FormSpec = _plan()

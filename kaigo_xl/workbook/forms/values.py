@@ -20,18 +20,16 @@ from kaigo_xl.rules import printing
 from kaigo_xl.rules.kasan import display_average
 from kaigo_xl.wareki import fiscal_year_label, wareki_date, wareki_month
 from kaigo_xl.workbook import layout
-from kaigo_xl.workbook.forms.spec import (
+from kaigo_xl.workbook.forms.boxes import (
     BLANK_DATE,
     DRAFT,
-    FORMS,
     LINE_PT,
-    PLAN,
-    REPORT,
     REQUIREMENT_CODES,
     STYLES,
     UNIT_PT,
     FormSpec,
 )
+from kaigo_xl.workbook.forms.spec import FORMS, PLAN, REPORT
 from kaigo_xl.xlsx.refs import column_letters, range_bounds
 
 __all__ = ["PLAN", "REPORT", "FORMS", "form_values", "value_table", "row_heights", "lookup"]

@@ -219,53 +219,22 @@ def _month_columns(ws: Worksheet, month: int) -> None:
 
 
 def build_roster(ws: Worksheet, lists: Lists) -> None:
-    r0, r1 = layout.ROSTER_ROWS[0], layout.ROSTER_ROWS[-1]
-    hr = layout.ROSTER_HEADER_ROW
-    styles.title(ws, "勤務形態一覧（常勤換算）")  # fits columns A–E, which every printed page repeats
-    styles.text(ws, "F1", "月別職員数シートの「実績の入力方法」で「勤務形態一覧」を選ぶと、ここで計算した常勤換算数を実績"
-                "（実績報告書）に使います。勤務時間は月の合計を、措置の業務と特定施設の業務に分けて入力してください"
-                "（兼務者は措置の時間だけが対象）。", small=True, wrap=True)
-    ws.merge_cells("F1:Q2")
-    ws.row_dimensions[2].height = 20
-    wk = layout.ROSTER_WEEKLY_HOURS_CELL
-    styles.text(ws, f"A{wk[1:]}", "常勤の従業者が勤務すべき週の時間数", bold=True, wrap=True)
-    ws.merge_cells(f"A{wk[1:]}:B{wk[1:]}")
-    ws.row_dimensions[int(wk[1:])].height = 28
-    styles.input_cell(ws, wk, styles.HOURS)
-    ws[wk] = _DEFAULT_WEEK
-    styles.hidden_helpers(ws, F.num_helpers(layout.S_ROSTER, wk, "hours"))
-    styles.validation(ws, wk, kind="decimal", operator="between", formula1="1", formula2="168",
-                      prompt="就業規則で定める常勤の週の勤務時間（例: 40）。32時間未満のときは32時間として計算します。",
-                      error="週の時間数は1〜168の数で入力してください。")
-    styles.text(ws, f"D{wk[1:]}", "時間（32未満は32）", small=True)
-    styles.text(ws, "F3", '="集計対象の職種: "&IF(KX_FACILITY_TYPE="軽費","介護職員",'
-                'IF(KX_FACILITY_TYPE="養護","支援員・主任支援員","（施設情報で種別を選んでください）"))', bold=True)
-    styles.text(ws, "F4", "常勤換算数 ＝ 勤務時間の合計 ÷（週の時間数 × 月の日数 ÷ 7）、小数点第2位以下切り捨て", small=True)
-    sr = layout.ROSTER_SUMMARY_ROWS
-    lr = layout.ROSTER_MONTH_LABEL_ROW
-    for label, row in (("月", lr), ("月の日数", sr["days"]), ("措置の常勤換算数（対象）", sr["sochi"]),
-                       ("特定施設の常勤換算数（除く）", sr["tokutei"])):
-        styles.text(ws, f"A{row}", label, bold=True)
-        ws.merge_cells(f"A{row}:E{row}")
-    styles.header(ws, hr, {"A": "集計対象", "B": "氏名", "C": "職種", "D": "勤務形態", "E": "短時間勤務"})
-    for c in "ABCDE":
-        ws.merge_cells(f"{c}{hr}:{c}{hr + 1}")
-    for month in FISCAL_MONTHS:
-        _month_columns(ws, month)
+    """勤務形態一覧: the heading and the weekly hours, a column pair per month with its results, a row per person
+    (inputs, validations, red marks on refused hours), then what prints on which page."""
+    _roster_heading(ws)
+    _month_block(ws)
     last_col = get_column_letter(layout.roster_cols(FISCAL_MONTHS[-1])[1])
-    for row in layout.ROSTER_ROWS:
-        styles.result_cell(ws, f"{layout.ROSTER_COL_COUNTED}{row}", _counted_formula(f"${layout.ROSTER_COL_JOB}{row}"),
-                           fill=None)
-        _person_helpers(ws, row)
-        ws[f"{layout.ROSTER_COL_COUNTED}{row}"].alignment = styles.CENTER
-        for col in (layout.ROSTER_COL_NAME, layout.ROSTER_COL_JOB, layout.ROSTER_COL_PATTERN, layout.ROSTER_COL_SHORT):
-            styles.input_cell(ws, f"{col}{row}")
-        for month in FISCAL_MONTHS:
-            for col_no in layout.roster_cols(month):
-                styles.input_cell(ws, f"{get_column_letter(col_no)}{row}")  # General: 160 and 160.75 both read plainly
+    _person_rows(ws)
     first_hours = get_column_letter(layout.ROSTER_FIRST_MONTH_COL)
     _validations(ws, lists, first_hours, last_col)
     _red_hours(ws, first_hours, last_col)
+    _roster_page(ws, first_hours, last_col)
+
+
+def _roster_page(ws: Worksheet, first_hours: str, last_col: str) -> None:
+    """The note under the table, hidden helper rows and columns, widths, panes, protection and the A4 pages."""
+    r0, r1 = layout.ROSTER_ROWS[0], layout.ROSTER_ROWS[-1]
+    hr = layout.ROSTER_HEADER_ROW
     styles.text(ws, f"A{r1 + 2}", "※ 常勤専従（A）と、育児・介護の短時間勤務（○）で週30時間以上の職員は、その月に措置・特定施設の"
                 "一方だけで勤務していれば1人と数えます。計算は15分単位（0.25時間刻み）の勤務時間で誤差なく行われます。", small=True)
     styles.text(ws, f"A{layout.ROSTER_NAME_ROW}", '="施設名: "&' + F.facility("facility.name"), bold=True)
@@ -286,3 +255,57 @@ def build_roster(ws: Worksheet, lists: Lists) -> None:
     ws.page_setup.scale = 85
     ws.print_title_cols = "A:E"
     ws.col_breaks.append(Break(id=layout.roster_cols(9)[1]))
+
+
+def _roster_heading(ws: Worksheet) -> None:
+    """Title, what the sheet is for, the weekly hours of a full-time worker (an input) and the rule of the count."""
+    styles.title(ws, "勤務形態一覧（常勤換算）")  # fits columns A–E, which every printed page repeats
+    styles.text(ws, "F1", "月別職員数シートの「実績の入力方法」で「勤務形態一覧」を選ぶと、ここで計算した常勤換算数を実績"
+                "（実績報告書）に使います。勤務時間は月の合計を、措置の業務と特定施設の業務に分けて入力してください"
+                "（兼務者は措置の時間だけが対象）。", small=True, wrap=True)
+    ws.merge_cells("F1:Q2")
+    ws.row_dimensions[2].height = 20
+    wk = layout.ROSTER_WEEKLY_HOURS_CELL
+    styles.text(ws, f"A{wk[1:]}", "常勤の従業者が勤務すべき週の時間数", bold=True, wrap=True)
+    ws.merge_cells(f"A{wk[1:]}:B{wk[1:]}")
+    ws.row_dimensions[int(wk[1:])].height = 28
+    styles.input_cell(ws, wk, styles.HOURS)
+    ws[wk] = _DEFAULT_WEEK
+    styles.hidden_helpers(ws, F.num_helpers(layout.S_ROSTER, wk, "hours"))
+    styles.validation(ws, wk, kind="decimal", operator="between", formula1="1", formula2="168",
+                      prompt="就業規則で定める常勤の週の勤務時間（例: 40）。32時間未満のときは32時間として計算します。",
+                      error="週の時間数は1〜168の数で入力してください。")
+    styles.text(ws, f"D{wk[1:]}", "時間（32未満は32）", small=True)
+    styles.text(ws, "F3", '="集計対象の職種: "&IF(KX_FACILITY_TYPE="軽費","介護職員",'
+                'IF(KX_FACILITY_TYPE="養護","支援員・主任支援員","（施設情報で種別を選んでください）"))', bold=True)
+    styles.text(ws, "F4", "常勤換算数 ＝ 勤務時間の合計 ÷（週の時間数 × 月の日数 ÷ 7）、小数点第2位以下切り捨て", small=True)
+
+
+def _month_block(ws: Worksheet) -> None:
+    """The labels of the summary rows, the people's headings and each month's pair of columns."""
+    hr = layout.ROSTER_HEADER_ROW
+    sr = layout.ROSTER_SUMMARY_ROWS
+    lr = layout.ROSTER_MONTH_LABEL_ROW
+    for label, row in (("月", lr), ("月の日数", sr["days"]), ("措置の常勤換算数（対象）", sr["sochi"]),
+                       ("特定施設の常勤換算数（除く）", sr["tokutei"])):
+        styles.text(ws, f"A{row}", label, bold=True)
+        ws.merge_cells(f"A{row}:E{row}")
+    styles.header(ws, hr, {"A": "集計対象", "B": "氏名", "C": "職種", "D": "勤務形態", "E": "短時間勤務"})
+    for c in "ABCDE":
+        ws.merge_cells(f"{c}{hr}:{c}{hr + 1}")
+    for month in FISCAL_MONTHS:
+        _month_columns(ws, month)
+
+
+def _person_rows(ws: Worksheet) -> None:
+    """Per person: 集計対象 (a result), the hidden helpers, and the input cells."""
+    for row in layout.ROSTER_ROWS:
+        styles.result_cell(ws, f"{layout.ROSTER_COL_COUNTED}{row}", _counted_formula(f"${layout.ROSTER_COL_JOB}{row}"),
+                           fill=None)
+        _person_helpers(ws, row)
+        ws[f"{layout.ROSTER_COL_COUNTED}{row}"].alignment = styles.CENTER
+        for col in (layout.ROSTER_COL_NAME, layout.ROSTER_COL_JOB, layout.ROSTER_COL_PATTERN, layout.ROSTER_COL_SHORT):
+            styles.input_cell(ws, f"{col}{row}")
+        for month in FISCAL_MONTHS:
+            for col_no in layout.roster_cols(month):
+                styles.input_cell(ws, f"{get_column_letter(col_no)}{row}")  # General: 160 and 160.75 both read plainly
