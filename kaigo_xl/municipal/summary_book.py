@@ -42,7 +42,7 @@ A3_WIDTH_UNITS = 170  # column-width units across A3 landscape at 100 % within o
 YEN, BOLD_YEN = Look(kind="yen"), Look(kind="yen", bold=True)
 
 # What each total of 集計 includes, said under it (issue: 加算総額 total vs 支払予定 total must be explained).
-INCLUDES = {"エラー": "全ブックの件数", "注意": "全ブックの件数", F.FTE: "計算できた施設",
+INCLUDES = {"エラー": "全冊", "注意": "全冊", F.FTE: "計算できた施設",
             "加算総額（円）": "計算できた施設（要修正を含む）", "対象経費 計画（円）": "入力のある施設",
             "対象経費 実績（円）": "入力のある施設", "受領額（円）": "入力のある施設", "返還見込額（円）": "入力のある施設"}
 MONTH_INCLUDES = "計画書のみ（実績報告書は含まない）"
