@@ -42,17 +42,16 @@ import olefile
 from kaigo_xl.errors import InputUnreadable
 from kaigo_xl.files import open_regular
 from kaigo_xl.xlsx import parts
-from kaigo_xl.xlsx.cellerrors import ErrorSniffer, error_cells
-from kaigo_xl.xlsx.counts import SharedStringsCount, is_shared_strings
+from kaigo_xl.xlsx.cellerrors import error_cells
+from kaigo_xl.xlsx.checks import Budget, PartChecks, finish_part, inflate_checked
+from kaigo_xl.xlsx.counts import is_shared_strings
 from kaigo_xl.xlsx.extent import MAX_SHEET_CELLS, ExtentScanner, SheetExtent, too_wide
 from kaigo_xl.xlsx.package import parse_book_index
 from kaigo_xl.xlsx.parts import (
     RESAVE,
     RESEND,
     Package,
-    PrologCheck,
     Refused,
-    bomb,
     check_directory,
     declared_entries,
     inflate,
@@ -307,23 +306,6 @@ class _Scan:
     kept: dict[str, bytes] = field(default_factory=dict)  # checked bytes of the parts a reader parses
 
 
-class PartChecks:
-    """Every check one part gets while it is inflated once: the prolog (DOCTYPE), and as the part is, a sheet's
-    used range and error cells, or the shared strings' declared count."""
-
-    def __init__(self, info: zipfile.ZipInfo, sheet: str | None, scanned: bool) -> None:
-        self.prolog = PrologCheck(f"{info.filename}（シート「{sheet}」）" if sheet is not None else info.filename)
-        self.extent = ExtentScanner() if scanned else None
-        self.errors = ErrorSniffer() if scanned else None
-        self.counts = SharedStringsCount(info) if is_shared_strings(info.filename) else None
-
-    def feed(self, chunk: bytes) -> None:
-        self.prolog.feed(chunk)
-        for check in (self.extent, self.errors, self.counts):
-            if check is not None:
-                check.feed(chunk)
-
-
 def _scan_parts(package: Package, infos: list[zipfile.ZipInfo], sheet_parts: dict[str, str],
                 wanted: set[str] | None, deep: bool = True, keep: set[str] | None = None) -> _Scan:
     """Inflate and check every part (sizes, CRC, XML prolog, declared counts); scan the used range and the error
@@ -331,7 +313,7 @@ def _scan_parts(package: Package, infos: list[zipfile.ZipInfo], sheet_parts: dic
     With `keep` (the reader's parts) their bytes and the wanted sheets' are kept; with `deep=False` too, a part
     that no reader parses is not inflated at all (its declared sizes were checked in the zip directory)."""
     scan = _Scan()
-    total = sum(package.inflated.values())
+    budget = Budget(sum(package.inflated.values()))
     for info in infos:
         name = info.filename
         sheet = sheet_parts.get(name)
@@ -347,31 +329,11 @@ def _scan_parts(package: Package, infos: list[zipfile.ZipInfo], sheet_parts: dic
             continue  # no reader parses it
         checks = PartChecks(info, sheet, scanned=sheet is not None and sheet not in scan.later)
         kept = keep is not None and (name in keep or (sheet is not None and sheet not in scan.later))
-        chunks = []
-        for chunk in inflate(package.fh, info):
-            total += len(chunk)
-            if total > parts.MAX_UNCOMPRESSED_BYTES:
-                raise Refused(bomb("展開した量が上限を超えました"))
-            checks.feed(chunk)
-            if kept:
-                chunks.append(chunk)
+        data = inflate_checked(package.fh, info, checks, keep=kept, budget=budget)
         finish_part(scan.extents, scan.with_errors, info, sheet, checks)
         if kept:
-            scan.kept[name] = b"".join(chunks)
+            scan.kept[name] = data
     return scan
-
-
-def finish_part(extents: dict[str, SheetExtent], with_errors: list[zipfile.ZipInfo], info: zipfile.ZipInfo,
-                sheet: str | None, checks: PartChecks) -> None:
-    """After the last chunk: the prolog decided, the sheet's used range (the wider of two parts named alike) and
-    whether its XML holds error cells."""
-    checks.prolog.close()
-    if checks.extent is not None and sheet is not None:
-        ext = checks.extent.close()
-        if sheet not in extents or ext.cells > extents[sheet].cells:
-            extents[sheet] = ext
-    if checks.errors is not None and checks.errors.found:
-        with_errors.append(info)
 
 
 @contextlib.contextmanager

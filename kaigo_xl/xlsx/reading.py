@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING
 
 from kaigo_xl.files import open_regular
 from kaigo_xl.xlsx.cellerrors import CALAMINE_ERRORS, error_cells, placeholders
+from kaigo_xl.xlsx.checks import PartChecks, finish_part, inflate_checked
 from kaigo_xl.xlsx.extent import MAX_SHEET_CELLS, SheetExtent, too_wide
-from kaigo_xl.xlsx.parts import Refused, inflate
+from kaigo_xl.xlsx.parts import Refused
 
 if TYPE_CHECKING:
     from kaigo_xl.xlsx.preflight import Preflight
@@ -41,7 +42,7 @@ def reader_zip(checked: Preflight, sheets: list[str]) -> bytes:
 
 def _scan_later(checked: Preflight, sheet: str) -> None:
     """Inflate and check a sheet the preflight did not scan: its used range, prolog and error cells."""
-    from kaigo_xl.xlsx.preflight import PartChecks, SheetExtents, finish_part
+    from kaigo_xl.xlsx.preflight import SheetExtents
 
     extents_of = checked.sheets
     if not isinstance(extents_of, SheetExtents):
@@ -54,12 +55,8 @@ def _scan_later(checked: Preflight, sheet: str) -> None:
     with open_regular(checked.path) as fh:
         for info in infos:
             checks = PartChecks(info, sheet, scanned=True)
-            chunks = []
-            for chunk in inflate(fh, info):
-                checks.feed(chunk)
-                chunks.append(chunk)
+            checked.kept[info.filename] = inflate_checked(fh, info, checks, keep=True)
             finish_part(extents, with_errors, info, sheet, checks)
-            checked.kept[info.filename] = b"".join(chunks)
     extent = extents[sheet]
     if extent.cells > MAX_SHEET_CELLS:
         raise Refused(too_wide(sheet, extent))

@@ -67,13 +67,23 @@ def range_bounds(ref: str) -> tuple[int, int, int, int]:
     return min(r0, r1), min(c0, c1), max(r0, r1), max(c0, c1)
 
 
+def quote_sheet(sheet: str) -> str:
+    """A sheet name as a formula writes it before `!`: 施設情報 → '施設情報', it's → 'it''s'."""
+    return "'" + sheet.replace("'", "''") + "'"
+
+
+def unquote_sheet(sheet: str) -> str:
+    """The name a formula's sheet prefix stands for: 'it''s' → it's (an unquoted name stays as it is)."""
+    return sheet[1:-1].replace("''", "'") if sheet.startswith("'") and sheet.endswith("'") else sheet
+
+
 def absolute(sheet: str, ref: str) -> str:
     """An absolute reference to a cell or range of another sheet, as a formula writes it: '施設情報'!$C$4."""
     parts = []
     for one in ref.split(":"):
         letters, row = split_col(one)
         parts.append(f"${letters}${row}")
-    return f"'{sheet.replace(chr(39), chr(39) * 2)}'!" + ":".join(parts)
+    return f"{quote_sheet(sheet)}!" + ":".join(parts)
 
 
 @functools.cache

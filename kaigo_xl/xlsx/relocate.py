@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from kaigo_xl.xlsx.refs import column_number, split_col
+from kaigo_xl.xlsx.refs import column_number, quote_sheet, split_col, unquote_sheet
 
 _STRING = re.compile(r'"(?:[^"]|"")*"')
 # a cell or range, optionally on a sheet; not part of a longer name, not a function call (LOG10(…)), not a sheet name
@@ -44,20 +44,12 @@ def _columns(ref: str) -> range:
     return range(min(a, b), max(a, b) + 1)
 
 
-def _unquote(sheet: str) -> str:
-    return sheet[1:-1].replace("''", "'") if sheet.startswith("'") else sheet
-
-
-def _quoted(sheet: str) -> str:
-    return "'" + sheet.replace("'", "''") + "'"
-
-
 def rewrite(formula: str, origin: str | None, location: str | None, moves: Mapping[str, Move]) -> str:
     """`formula`, written on sheet `origin` (None: a defined name, every reference qualified) and now standing on
     sheet `location`, with its references following `moves` (sheet → Move)."""
 
     def one(m: re.Match[str]) -> str:
-        explicit = _unquote(m.group("sheet")) if m.group("sheet") else None
+        explicit = unquote_sheet(m.group("sheet")) if m.group("sheet") else None
         target = explicit or origin
         ref = m.group("ref")
         move = moves.get(target or "")
@@ -70,7 +62,7 @@ def rewrite(formula: str, origin: str | None, location: str | None, moves: Mappi
                 target = move.to
         if target is None or target == explicit or (explicit is None and target == location):
             return m.group(0)
-        return f"{_quoted(target)}!{ref}"
+        return f"{quote_sheet(target)}!{ref}"
 
     pieces = []
     last = 0
@@ -128,7 +120,7 @@ def _rewrite_cells(ws: Worksheet, moves: Mapping[str, Move], mirrored: dict[tupl
             here = rewrite(cell.value, ws.title, ws.title, moves)
             if move is not None and len(here) > LONG_FORMULA:
                 mirrored[(move.to, cell.coordinate)] = rewrite(cell.value, ws.title, move.to, moves)
-                here = f"={_quoted(move.to)}!{cell.coordinate}"
+                here = f"={quote_sheet(move.to)}!{cell.coordinate}"
             cell.value = here
 
 

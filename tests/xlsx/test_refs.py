@@ -19,9 +19,11 @@ from kaigo_xl.xlsx.refs import (
     column_letters,
     column_number,
     name_target,
+    quote_sheet,
     range_bounds,
     runs,
     split_ref,
+    unquote_sheet,
 )
 
 
@@ -66,6 +68,15 @@ def test_a_defined_name_points_at_its_sheet_and_range():
 def test_absolute_references_quote_the_sheet_as_formulas_need():
     assert absolute("施設情報", "C4") == "'施設情報'!$C$4"
     assert absolute("It's", "A1:B2") == "'It''s'!$A$1:$B$2"
+
+
+@given(st.text(min_size=1, max_size=31))
+def test_a_quoted_sheet_name_reads_back_as_itself(sheet):
+    assert unquote_sheet(quote_sheet(sheet)) == sheet
+
+
+def test_an_unquoted_sheet_prefix_is_the_name_itself():
+    assert unquote_sheet("Sheet1") == "Sheet1"
 
 
 def test_runs_join_cells_that_follow_each_other_down_a_column():

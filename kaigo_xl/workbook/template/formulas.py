@@ -8,13 +8,14 @@ kaigo_xl/wareki.py writes it.
 from __future__ import annotations
 
 from kaigo_xl.workbook import layout
+from kaigo_xl.xlsx.refs import quote_sheet
 
 
 def ref(sheet: str, cell: str) -> str:
     """An absolute reference to another sheet: '施設情報'!$C$4."""
     col = cell.rstrip("0123456789")
     row = cell[len(col):]
-    return f"'{sheet}'!${col}${row}"
+    return f"{quote_sheet(sheet)}!${col}${row}"
 
 
 def text(value: str) -> str:
