@@ -7,6 +7,7 @@ must be refused before any parser sees the bytes. See kaigo_xl.xlsx.preflight fo
 
 from __future__ import annotations
 
+import functools
 import struct
 import xml.etree.ElementTree as ET
 import zipfile
@@ -103,10 +104,20 @@ def small_xml(package: Package, name: str) -> ET.Element:
         raise Refused(f"部品 {name} が大きすぎます。壊れているか、改変されたファイルです。")
     data = package.read(name)
     check_prolog(data[:MAX_PROLOG_BYTES], name, complete=len(data) <= MAX_PROLOG_BYTES)
+    root = _parsed(data)
+    if root is None:
+        raise Refused(f"部品 {name} の XML が壊れています。" + RESEND)
+    return root
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed(data: bytes) -> ET.Element | None:
+    """The parsed tree of these bytes (None: not well-formed), shared by every book with the same bytes — the books
+    of one template have the same content types, workbook and relationships. Callers only read the tree."""
     try:
         return ET.fromstring(data)
     except ET.ParseError:
-        raise Refused(f"部品 {name} の XML が壊れています。" + RESEND) from None
+        return None
 
 
 def local_name(tag: str) -> str:

@@ -29,8 +29,10 @@ Nothing here evaluates a formula or runs a macro: values are read, never execute
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import struct
+import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -46,7 +48,7 @@ from kaigo_xl.xlsx.cellerrors import error_cells
 from kaigo_xl.xlsx.checks import Budget, PartChecks, finish_part, inflate_checked
 from kaigo_xl.xlsx.counts import is_shared_strings
 from kaigo_xl.xlsx.extent import MAX_SHEET_CELLS, ExtentScanner, SheetExtent, too_wide
-from kaigo_xl.xlsx.package import parse_book_index
+from kaigo_xl.xlsx.package import BookIndex, parse_book_index
 from kaigo_xl.xlsx.parts import (
     RESAVE,
     RESEND,
@@ -57,6 +59,7 @@ from kaigo_xl.xlsx.parts import (
     inflate,
     small_xml,
 )
+from kaigo_xl.xlsx.plainread import PlainBook
 
 __all__ = ["MAX_FILE_BYTES", "MAX_SHEET_CELLS", "Preflight", "SheetExtent", "SheetExtents", "parser_errors", "preflight"]
 
@@ -92,6 +95,14 @@ class Preflight:
 
         with _refusals(self.path):
             return reader_zip(self, list(sheets))
+
+    def plain_values(self, sheets: Iterable[str]) -> PlainBook | None:
+        """`sheets` as python-calamine would read them, read from the checked bytes without it when they are written
+        plainly (kaigo_xl.xlsx.plainread: about a fifth of the time); None when python-calamine must read them."""
+        from kaigo_xl.xlsx.reading import plain_values
+
+        with _refusals(self.path):
+            return plain_values(self, list(sheets))
 
 
 class SheetExtents(Mapping[str, SheetExtent]):
@@ -199,7 +210,8 @@ def _preflight(path: Path, wanted: set[str] | None, deep: bool = True, keep: boo
     by_sheet: dict[str, list[str]] = {}
     for part, sheet in sheet_parts.items():
         by_sheet.setdefault(sheet, []).append(part)
-    return Preflight(path, macro, SheetExtents(path, scan.extents, scan.later, order), book_names, errors, error_parts,
+    extents = SheetExtents(path, scan.extents, {**scan.later, **scan.deferred}, order)
+    return Preflight(path, macro, extents, book_names, errors, error_parts,
                      scan.kept, by_sheet, frozenset(readers & set(package.infos)))
 
 
@@ -291,11 +303,17 @@ def _sheet_parts(package: Package) -> tuple[dict[str, str], dict[str, str], set[
     besides the sheets that python-calamine reads (the package's and the workbook's own, styles, shared strings)."""
     rels_name = "xl/_rels/workbook.xml.rels"
     rels = small_xml(package, rels_name) if rels_name in package.infos else None
-    index = parse_book_index(small_xml(package, "xl/workbook.xml"), rels)
+    index = _book_index(small_xml(package, "xl/workbook.xml"), rels)
     readers = {"[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", rels_name}
     readers |= {part for kind, part in index.related.items() if kind in ("styles", "sharedStrings")}
     readers |= {name for name in package.infos if is_shared_strings(name) or name.lower().endswith("styles.xml")}
-    return {part: name for name, part in index.sheets.items()}, index.defined_names, readers
+    return {part: name for name, part in index.sheets.items()}, dict(index.defined_names), readers
+
+
+@functools.lru_cache(maxsize=16)
+def _book_index(workbook: ET.Element, rels: ET.Element | None) -> BookIndex:
+    """parse_book_index, once per parsed tree: the same bytes give the same (shared, read-only) tree (parts.small_xml)."""
+    return parse_book_index(workbook, rels)
 
 
 @dataclass
@@ -303,6 +321,7 @@ class _Scan:
     extents: dict[str, SheetExtent] = field(default_factory=dict)  # the wanted sheets' used ranges
     later: dict[str, list[zipfile.ZipInfo]] = field(default_factory=dict)  # other sheets' parts, scanned on demand
     with_errors: list[zipfile.ZipInfo] = field(default_factory=list)  # wanted sheets' parts holding error cells
+    deferred: dict[str, list[zipfile.ZipInfo]] = field(default_factory=dict)  # kept wanted sheets, scanned when read
     kept: dict[str, bytes] = field(default_factory=dict)  # checked bytes of the parts a reader parses
 
 
@@ -310,8 +329,10 @@ def _scan_parts(package: Package, infos: list[zipfile.ZipInfo], sheet_parts: dic
                 wanted: set[str] | None, deep: bool = True, keep: set[str] | None = None) -> _Scan:
     """Inflate and check every part (sizes, CRC, XML prolog, declared counts); scan the used range and the error
     cells of the wanted sheets. The parts of the other sheets are scanned only if someone asks (SheetExtents).
-    With `keep` (the reader's parts) their bytes and the wanted sheets' are kept; with `deep=False` too, a part
-    that no reader parses is not inflated at all (its declared sizes were checked in the zip directory)."""
+    With `keep` (the reader's parts) their bytes and the wanted sheets' are kept, and the wanted sheets' cells are
+    scanned when a reader first reads them (Preflight.plain_values, Preflight.reader_zip): a plainly written sheet
+    in the same pass that reads its values; with `deep=False` too, a part that no reader parses is not inflated at
+    all (its declared sizes were checked in the zip directory)."""
     scan = _Scan()
     budget = Budget(sum(package.inflated.values()))
     for info in infos:
@@ -327,12 +348,16 @@ def _scan_parts(package: Package, infos: list[zipfile.ZipInfo], sheet_parts: dic
                 continue  # never parsed by this reader: inflated only if someone asks for its extent
         elif sheet is None and not deep and keep is not None and name not in keep:
             continue  # no reader parses it
-        checks = PartChecks(info, sheet, scanned=sheet is not None and sheet not in scan.later)
-        kept = keep is not None and (name in keep or (sheet is not None and sheet not in scan.later))
+        reading = sheet is not None and sheet not in scan.later  # a wanted sheet: a reader parses it
+        defer = keep is not None and reading  # its cells are scanned from the kept bytes when it is first read
+        checks = PartChecks(info, sheet, scanned=reading and not defer)
+        kept = keep is not None and (name in keep or reading)
         data = inflate_checked(package.fh, info, checks, keep=kept, budget=budget)
         finish_part(scan.extents, scan.with_errors, info, sheet, checks)
         if kept:
             scan.kept[name] = data
+        if defer and sheet is not None:
+            scan.deferred.setdefault(sheet, []).append(info)
     return scan
 
 

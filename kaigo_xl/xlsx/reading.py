@@ -1,4 +1,5 @@
-"""What python-calamine reads of a checked book: exactly the bytes the preflight checked, in a zip in memory.
+"""What a reader parses of a checked book: exactly the bytes the preflight checked — read plainly
+(kaigo_xl.xlsx.plainread) or by python-calamine from a zip in memory.
 
 Why: the preflight inflates every part it checks; handing calamine the original file would inflate the same parts
 again and let it see parts no check looked at. The zip built here is stored (not compressed), so calamine only
@@ -18,6 +19,7 @@ from kaigo_xl.xlsx.cellerrors import CALAMINE_ERRORS, error_cells, placeholders
 from kaigo_xl.xlsx.checks import PartChecks, finish_part, inflate_checked
 from kaigo_xl.xlsx.extent import MAX_SHEET_CELLS, SheetExtent, too_wide
 from kaigo_xl.xlsx.parts import Refused
+from kaigo_xl.xlsx.plainread import PlainBook, read_plain
 
 if TYPE_CHECKING:
     from kaigo_xl.xlsx.preflight import Preflight
@@ -27,8 +29,7 @@ _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 def reader_zip(checked: Preflight, sheets: list[str]) -> bytes:
     """The stored zip of the reader's parts and `sheets` (each scanned first if the preflight left it for later)."""
-    for sheet in sheets:
-        _scan_later(checked, sheet)
+    scan_later(checked, sheets)
     refused = {part for sheet, found in checked.cell_errors.items() if set(found.values()) - CALAMINE_ERRORS
                for part in checked.error_parts.get(sheet, ())}
     wanted = sorted(checked.reader_parts | {p for s in sheets for p in checked.sheet_parts.get(s, ())})
@@ -38,6 +39,36 @@ def reader_zip(checked: Preflight, sheets: list[str]) -> bytes:
             data = checked.kept[part]
             zf.writestr(zipfile.ZipInfo(part, date_time=_ZIP_TIME), placeholders(data) if part in refused else data)
     return out.getvalue()
+
+
+def plain_values(checked: Preflight, sheets: list[str]) -> PlainBook | None:
+    """`sheets` read from the checked bytes without python-calamine when they are written plainly
+    (kaigo_xl.xlsx.plainread), in the same pass that finds their used range and error cells; None otherwise, after
+    the careful scan of the sheets not yet scanned (which refuses a sheet too wide to read)."""
+    from kaigo_xl.xlsx.preflight import SheetExtents
+
+    extents_of = checked.sheets
+    if not isinstance(extents_of, SheetExtents):
+        return None  # a Preflight made by hand (tests)
+    unscanned = [sheet for sheet in sheets if extents_of.unscanned_parts(sheet)]
+    scan_later(checked, [s for s in unscanned if any(i.filename not in checked.kept
+                                                     for i in extents_of.unscanned_parts(s))])
+    book = read_plain(checked.kept, checked.reader_parts, checked.sheet_parts, sheets)
+    if book is None:
+        scan_later(checked, sheets)
+        return None
+    for sheet in unscanned:
+        if extents_of.unscanned_parts(sheet):
+            extents_of.record(sheet, book.extents[sheet])
+            if book.errors[sheet]:
+                checked.cell_errors.setdefault(sheet, {}).update(book.errors[sheet])
+    return book
+
+
+def scan_later(checked: Preflight, sheets: list[str]) -> None:
+    """Inflate and check each of `sheets` the preflight left for later (the roster, read only when chosen)."""
+    for sheet in sheets:
+        _scan_later(checked, sheet)
 
 
 def _scan_later(checked: Preflight, sheet: str) -> None:
@@ -55,7 +86,10 @@ def _scan_later(checked: Preflight, sheet: str) -> None:
     with open_regular(checked.path) as fh:
         for info in infos:
             checks = PartChecks(info, sheet, scanned=True)
-            checked.kept[info.filename] = inflate_checked(fh, info, checks, keep=True)
+            if info.filename in checked.kept:  # inflated and kept by the preflight: scanned from its bytes
+                checks.feed(checked.kept[info.filename])
+            else:
+                checked.kept[info.filename] = inflate_checked(fh, info, checks, keep=True)
             finish_part(extents, with_errors, info, sheet, checks)
     extent = extents[sheet]
     if extent.cells > MAX_SHEET_CELLS:

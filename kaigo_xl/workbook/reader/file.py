@@ -1,9 +1,10 @@
-"""A workbook file → the facility input: the preflight refuses hostile files, python-calamine reads the values.
+"""A workbook file → the facility input: the preflight refuses hostile files; the values of plainly written sheets
+are read from the checked bytes directly (kaigo_xl.xlsx.plainread), any other by python-calamine — the same values.
 
 Fast enough for a municipality's 3,000 returned workbooks; the file is only read, never changed. Error values
-(#DIV/0!, #SPILL! …) come from the preflight's scan with their cells and are put in the grid as CellError, so
-that the reader reports each as what it is: calamine reads the classic ones as "" and refuses the newer ones
-(it then reads a copy in memory whose error cells say #N/A: kaigo_xl.xlsx.cellerrors).
+(#DIV/0!, #SPILL! …) come from the scan with their cells and are put in the grid as CellError, so that the reader
+reports each as what it is: calamine reads the classic ones as "" and refuses the newer ones (it then reads a copy
+in memory whose error cells say #N/A: kaigo_xl.xlsx.cellerrors).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kaigo_xl.findings import Finding, finding
 from kaigo_xl.models import FacilityInput
@@ -20,6 +21,7 @@ from kaigo_xl.workbook import layout as L
 from kaigo_xl.workbook.reader.cells import CellError, Grid
 from kaigo_xl.workbook.reader.grids import Locate, read_grids
 from kaigo_xl.workbook.reader.integrity import SHEETS_TO_READ
+from kaigo_xl.xlsx.plainread import PlainBook
 from kaigo_xl.xlsx.refs import column_letters, name_target, split_ref
 
 if TYPE_CHECKING:
@@ -53,8 +55,9 @@ def read_workbook(path: Path, *, deep_check: bool = True) -> tuple[FacilityInput
     not readable workbooks; the file is only read, never changed. `deep_check=False` leaves uninflated the parts
     no reader parses (preflight `deep`); callers that load the whole book afterwards keep the default.
 
-    python-calamine reads the bytes the preflight checked (Preflight.reader_zip), never the file itself; the roster
-    is scanned and parsed only when the book's figures come from it."""
+    The values come from the bytes the preflight checked (Preflight.plain_values, or python-calamine through
+    Preflight.reader_zip), never from the file again; the roster is scanned and read only when the book's figures
+    come from it."""
     from kaigo_xl.xlsx.preflight import parser_errors, preflight
 
     path = Path(path)
@@ -78,20 +81,32 @@ def read_workbook(path: Path, *, deep_check: bool = True) -> tuple[FacilityInput
 
 def _parse(checked: Preflight, sheets: list[str], every_name: bool = False) -> tuple[dict[str, Grid],
                                                                                     dict[str, list[str]]]:
-    """The values (error cells as CellError) and merged ranges of `sheets`, parsed by python-calamine from the
-    checked bytes; with `every_name`, every sheet name of the book too (empty), for renamed-sheet hints."""
+    """The values (error cells as CellError) and merged ranges of `sheets`, read from the checked bytes — plainly
+    written sheets without a parser (Preflight.plain_values), any other by python-calamine; with `every_name`, every
+    sheet name of the book too (empty), for renamed-sheet hints."""
+    book = checked.plain_values(sheets) or _calamine(checked, sheets)
+    # every name (cleaned: it may be quoted in a message)
+    grids: dict[str, Grid] = {clean_text(s, 100).text: [] for s in book.sheet_names} if every_name else {}
+    merged: dict[str, list[str]] = {}
+    for sheet in sheets:
+        grids[sheet] = _with_errors(book.values[sheet], checked.cell_errors.get(sheet, {}))
+        merged[sheet] = [f"{column_letters(c0 + 1)}{r0 + 1}:{column_letters(c1 + 1)}{r1 + 1}"
+                         for (r0, c0), (r1, c1) in book.merged[sheet]]
+    return grids, merged
+
+
+def _calamine(checked: Preflight, sheets: list[str]) -> PlainBook:
+    """`sheets` parsed by python-calamine from a zip of the checked bytes (Preflight.reader_zip)."""
     from python_calamine import CalamineWorkbook
 
     book = CalamineWorkbook.from_filelike(io.BytesIO(checked.reader_zip(sheets)))
     try:
-        # every name (cleaned: it may be quoted in a message)
-        grids: dict[str, Grid] = {clean_text(s, 100).text: [] for s in book.sheet_names} if every_name else {}
-        merged: dict[str, list[str]] = {}
+        values: dict[str, list[list[Any]]] = {}
+        merged = {}
         for sheet in sheets:
-            values = book.get_sheet_by_name(sheet)
-            grids[sheet] = _with_errors(values.to_python(skip_empty_area=False), checked.cell_errors.get(sheet, {}))
-            merged[sheet] = [f"{column_letters(c0 + 1)}{r0 + 1}:{column_letters(c1 + 1)}{r1 + 1}"
-                             for (r0, c0), (r1, c1) in values.merged_cell_ranges or ()]
+            found = book.get_sheet_by_name(sheet)
+            values[sheet] = found.to_python(skip_empty_area=False)
+            merged[sheet] = list(found.merged_cell_ranges or ())
+        return PlainBook(list(book.sheet_names), values, merged)
     finally:
         book.close()
-    return grids, merged

@@ -1,0 +1,363 @@
+"""The values of plainly written sheets, read by a few C-speed regex passes over the bytes the preflight already
+checked: exactly what python-calamine returns for them, or None when anything is written another way (python-calamine
+then reads the book, as before).
+
+Why: `collect` needs ~400 cells of four sheets per book, but python-calamine's fixed costs (opening the zip, the
+styles, one XML reader per sheet) are about 1 ms per book, more than the preflight's whole scan of the same bytes.
+Excel, LibreOffice and openpyxl write cells one way (`<c r="C6" s="12" t="s"><v>3</v></c>`); only that way is read
+here. Everything else declines, and so does anything python-calamine might read otherwise between its versions: a
+namespace prefix, whitespace inside a cell, a character reference, `_x000D_` escapes, CR, text with edge spaces, a
+1904 book, a number format in brackets or with times, a date before 1900-03-01. The tests compare both readers on
+every book the suite makes, on the hostile corpus, on LibreOffice's output and on generated sheets.
+
+The grid has python-calamine's shape (`to_python(skip_empty_area=False)`): rows from A1 to the last cell with a value,
+"" for an empty cell, float for a number, date for a whole number in a date format, bool, str; an error value reads
+"" (the reader puts the preflight's CellError there, as it does after calamine).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from kaigo_xl.xlsx.extent import MAX_SHEET_CELLS, SheetExtent
+from kaigo_xl.xlsx.refs import MAX_COL, MAX_ROW, column_number
+
+PACKAGE_RELS, WORKBOOK, STYLES, STRINGS = "_rels/.rels", "xl/workbook.xml", "xl/styles.xml", "xl/sharedStrings.xml"
+Merge = tuple[tuple[int, int], tuple[int, int]]  # ((row0, col0), (row1, col1)), 0-based, as python-calamine gives
+
+
+class Declined(Exception):
+    """Not written plainly: python-calamine reads it."""
+
+
+@dataclass(frozen=True)
+class PlainBook:
+    """What python-calamine would give for the requested sheets of one book."""
+
+    sheet_names: list[str]  # every sheet, in the book's order
+    values: dict[str, list[list[Any]]]  # python-calamine's shapes: float, str, bool, date …
+    merged: dict[str, list[Merge]]
+    extents: dict[str, SheetExtent] = field(default_factory=dict)  # the used range python-calamine allocates
+    errors: dict[str, dict[str, str]] = field(default_factory=dict)  # cell → error value as stored (#DIV/0! …)
+
+
+def read_plain(kept: Mapping[str, bytes], present: Collection[str], sheet_parts: Mapping[str, Sequence[str]],
+               sheets: Sequence[str]) -> PlainBook | None:
+    """The requested sheets' values from the checked bytes `kept` (zip part → bytes), or None to let python-calamine
+    read them. `present`: the zip's parts python-calamine reads besides sheets; `sheet_parts`: sheet name → its zip
+    parts, in the book's order (kaigo_xl.xlsx.preflight)."""
+    try:
+        book = _Book(kept, present, sheet_parts)
+        found = PlainBook(list(sheet_parts), {}, {})
+        for sheet in sheets:
+            parts = sheet_parts.get(sheet, ())
+            if len(parts) != 1 or parts[0] not in kept:
+                raise Declined
+            read = _sheet(kept[parts[0]], book)
+            found.values[sheet], found.merged[sheet], found.extents[sheet], found.errors[sheet] = read
+    except (Declined, UnicodeDecodeError, ValueError, IndexError):
+        return None
+    return found
+
+
+# ---- the book: where python-calamine looks, its shared strings and its number formats ----
+
+_OFFICE_DOCUMENT = b"/officeDocument/2006/relationships/officeDocument"
+_SHEET_TAG = re.compile(rb"<sheet[\s/>]")
+_DATE1904 = re.compile(rb'date1904="([^"]*)"')
+
+
+class _Book:
+    def __init__(self, kept: Mapping[str, bytes], present: Collection[str],
+                 sheet_parts: Mapping[str, Sequence[str]]) -> None:
+        if any(part in present and part not in kept for part in (PACKAGE_RELS, WORKBOOK, STYLES, STRINGS)):
+            raise Declined  # a part python-calamine would read, not kept by the preflight
+        rels, workbook = kept.get(PACKAGE_RELS, b""), kept.get(WORKBOOK, b"")
+        if rels.count(_OFFICE_DOCUMENT) != 1 or not re.search(rb'Target="/?xl/workbook\.xml"', rels):
+            raise Declined  # python-calamine would read another workbook part
+        epoch = _DATE1904.findall(workbook)
+        if workbook.count(b"date1904") != len(epoch) or set(epoch) - {b"0", b"false"}:
+            raise Declined  # a 1904 book: its dates count from another day
+        if len(_SHEET_TAG.findall(workbook)) != len(sheet_parts):
+            raise Declined  # sheets the index could not resolve one by one
+        self.strings = _Strings(kept.get(STRINGS))
+        self.kinds = style_kinds(kept[STYLES]) if STYLES in kept else ()  # no styles: every number is plain
+
+
+class _Strings:
+    """The shared strings, split once when a cell first needs one; each item is decoded when first asked for."""
+
+    def __init__(self, data: bytes | None) -> None:
+        self._data = data
+        self._items: list[bytes] | None = None
+        self._decoded: dict[int, str] = {}
+
+    def __getitem__(self, index: int) -> str:
+        if index in self._decoded:
+            return self._decoded[index]
+        if self._items is None:
+            self._items = _split_strings(self._data)
+        text = self._decoded[index] = rich_text(self._items[index])  # IndexError: declined
+        return text
+
+
+_SI = re.compile(rb"<si>(.*?)</si>|<si ?/>", re.S)
+
+
+def _split_strings(data: bytes | None) -> list[bytes]:
+    if data is None:
+        raise Declined  # a cell refers to shared strings the book does not have: python-calamine says what it does
+    items = _SI.findall(data)
+    if data.count(b"<si") != len(items) or b":si" in data:
+        raise Declined  # attributes on <si>, or a prefix
+    return items
+
+
+# ---- text ----
+
+_ENTITY = re.compile(rb"&(amp|lt|gt|quot|apos);")
+_ENTITIES = {b"amp": b"&", b"lt": b"<", b"gt": b">", b"quot": b'"', b"apos": b"'"}
+_CONTROL = re.compile(rb"[\x00-\x08\x0b-\x1f]")  # CR included: XML parsers turn CR LF into LF, not all alike
+_EDGE_SPACE = b" \t\n"
+
+
+def char_data(raw: bytes) -> str:
+    """Character data as every python-calamine reads it; Declined for anything one version might read otherwise."""
+    if b"&" in raw:
+        if raw.count(b"&") != len(_ENTITY.findall(raw)):
+            raise Declined  # a character reference (&#10;) or an unknown entity
+        raw = _ENTITY.sub(lambda m: _ENTITIES[m.group(1)], raw)
+    if b"_x" in raw or _CONTROL.search(raw):
+        raise Declined  # _x000D_ escapes, control characters
+    return raw.decode("utf-8")
+
+
+_PLAIN_T = re.compile(rb'<t>([^<]*)</t>|<t xml:space="preserve">([^<]*)</t>')
+_PHONETIC = re.compile(rb"<rPh [^>]*>.*?</rPh>|<phoneticPr [^>]*/>", re.S)  # furigana: not part of the text
+_RUN_T = re.compile(rb'<t( xml:space="preserve")?>([^<]*)</t>')
+_RUN_FRAME = re.compile(rb"<r>|</r>|<rPr>.*?</rPr>|<rPr ?/>", re.S)  # runs and their fonts, colours …
+
+
+def rich_text(raw: bytes) -> str:
+    """The text of a shared string or an inline string (`<si>` or `<is>` content): plain, rich (runs) and with
+    furigana (`<rPh>`, which python-calamine leaves out)."""
+    m = _PLAIN_T.fullmatch(raw)
+    if m is not None:
+        return _t_text(m.group(1), False) if m.group(1) is not None else _t_text(m.group(2), True)
+    body = _PHONETIC.sub(b"", raw).replace(b"<t/>", b"<t></t>")
+    texts = _RUN_T.findall(body)
+    if _RUN_FRAME.sub(b"", _RUN_T.sub(b"", body)).strip(_EDGE_SPACE):
+        raise Declined  # anything else in the string
+    return "".join(_t_text(text, bool(preserve)) for preserve, text in texts)
+
+
+def _t_text(raw: bytes, preserve: bool) -> str:
+    if not preserve and raw != raw.strip(_EDGE_SPACE):
+        raise Declined  # python-calamine versions differ in trimming <t> without xml:space="preserve"
+    return char_data(raw)
+
+
+# ---- number formats: which numbers python-calamine reads as dates ----
+
+PLAIN, DATE, UNKNOWN = 0, 1, 2
+_PLAIN_BUILTIN = frozenset(range(0, 14)) | frozenset(range(37, 45)) | {48, 49}
+_DATE_BUILTIN = frozenset(range(14, 18))  # m/d/yy, d-mmm-yy, d-mmm, mmm-yy (times and CJK formats: UNKNOWN)
+_NUMFMT = re.compile(rb'<numFmt numFmtId="([0-9]{1,9})" formatCode="([^"<]*)" ?/>')
+_XF = re.compile(rb"<xf[ >/][^>]*>")
+_XF_FORMAT = re.compile(rb' numFmtId="([0-9]{1,9})"')
+_QUOTED = re.compile(r'"[^"]*"|[\\_*].')
+
+
+@functools.lru_cache(maxsize=16)
+def style_kinds(styles: bytes) -> tuple[int, ...] | None:
+    """PLAIN, DATE or UNKNOWN for each cell format (cellXfs) of styles.xml, or None when styles.xml is written in
+    an unusual way (then no number with a style is read here). Read once per distinct bytes: the books of one
+    template share theirs."""
+    try:
+        return _style_kinds(styles)
+    except (Declined, UnicodeDecodeError):
+        return None
+
+
+def _style_kinds(styles: bytes) -> tuple[int, ...]:
+    if b":numFmt" in styles or b":xf" in styles or b":cellXfs" in styles:
+        raise Declined
+    custom = {int(i): format_kind(char_data(code)) for i, code in _NUMFMT.findall(styles)}
+    if styles.count(b"<numFmt ") != len(custom):
+        raise Declined
+    start, end = styles.find(b"<cellXfs"), styles.find(b"</cellXfs>")
+    if styles.count(b"<cellXfs") > 1 or (start < 0) != (end < 0):
+        raise Declined
+    kinds = []
+    for xf in _XF.findall(styles[start:end]) if start >= 0 else ():
+        ids = _XF_FORMAT.findall(xf)
+        if len(ids) != 1 or (len(ids[0]) > 1 and ids[0].startswith(b"0")):
+            raise Declined  # no numFmtId, or "014" (python-calamine compares the text)
+        n = int(ids[0])
+        kinds.append(custom[n] if n in custom else PLAIN if n in _PLAIN_BUILTIN else DATE if n in _DATE_BUILTIN
+                     else UNKNOWN)
+    return tuple(kinds)
+
+
+def format_kind(code: str) -> int:
+    """A custom number format, judged as python-calamine does on its first section: PLAIN when that has no letter
+    (or is General), DATE when its letters are only y, m, d (every version reads those as dates), UNKNOWN otherwise
+    (times, brackets, eras, AM/PM, exponents …)."""
+    if "\t" in code or "\n" in code or "\r" in code:
+        return UNKNOWN
+    stripped = _QUOTED.sub("", code)
+    if "[" in stripped or '"' in stripped:
+        return UNKNOWN
+    first = stripped.split(";", 1)[0]
+    letters = {ch for ch in first if ch.isascii() and ch.isalpha()}
+    if not letters or first.strip().lower() == "general":
+        return PLAIN
+    return DATE if letters <= set("ymdYMD") else UNKNOWN
+
+
+# ---- one sheet ----
+
+_TOKEN = re.compile(  # a cell written plainly | any element but a row's tags: declined
+    rb'<c r="([A-Z]{1,3})([0-9]{1,7})"(?: s="([0-9]{1,9})")?(?: t="([A-Za-z]{1,9})")? ?(?:/>|>'
+    rb"(?:<f(?: [^<>]*)?(?: ?/>|>[^<]*</f>))?"
+    rb"(?:(<v ?/>|<v>[^<]*</v>)|<is>(<t>[^<]*</t>)</is>|(<is>[^<]*(?:<(?!/is>)[^<]*)*</is>))?</c>)"
+    rb"|(<(?!/?row[ >/]))")
+_NUMBER = re.compile(rb"-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
+_MERGE = re.compile(rb'<mergeCell ref="([A-Z]{1,3})([0-9]{1,7}):([A-Z]{1,3})([0-9]{1,7})" ?/>')
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_FIRST_TRUE_SERIAL, _LAST_SERIAL = 61, 2958465  # 1900-03-01 (before it, Excel's 1900-02-29), 9999-12-31
+
+
+def _sheet(xml: bytes, book: _Book) -> tuple[list[list[object]], list[Merge], SheetExtent, dict[str, str]]:
+    body, tail = _sheet_data(xml)
+    cells: list[tuple[int, int, object]] = []
+    errors: dict[str, str] = {}
+    rows = cols = 0
+    row_cell = col_cell = b""
+    for letters, digits, style, kind, v, plain_is, rich_is, odd in _TOKEN.findall(body):
+        if odd:
+            raise Declined  # any other element, attribute or form in sheetData
+        if not (v or plain_is or rich_is):
+            continue  # <c …/>, or a formula with no <v>: no value
+        if plain_is and kind == b"inlineStr":
+            value: object = _plain_t(plain_is)
+        else:
+            value = _value(kind, v, rich_is or plain_is, style, book)
+            if value is _EMPTY:
+                continue
+            if kind == b"e" and v.startswith(b"<v>") and v[3:-4].strip():
+                errors[(letters + digits).decode()] = char_data(v[3:-4])  # as stored, as error_cells has it
+        row, col = int(digits), _col(letters)
+        cells.append((row, col, value))
+        if row > rows:
+            rows, row_cell = row, letters + digits
+        if col > cols:
+            cols, col_cell = col, letters + digits
+    if rows > MAX_ROW or cols > MAX_COL or rows * cols > MAX_SHEET_CELLS:
+        raise Declined  # the careful path refuses it, naming the cells
+    grid: list[list[object]] = [[""] * cols for _ in range(rows)]
+    for row, col, value in cells:
+        grid[row - 1][col - 1] = value
+    extent = SheetExtent(rows, cols, row_cell.decode(), col_cell.decode())
+    return grid, _merges(xml, tail), extent, errors
+
+
+_TEXTS: dict[bytes, str] = {}  # `<t>…</t>` → its text: the labels of a template recur in every book
+
+
+def _plain_t(element: bytes) -> str:
+    text = _TEXTS.get(element)
+    if text is None:
+        if len(_TEXTS) > 100_000:
+            _TEXTS.clear()
+        text = _TEXTS[element] = _t_text(element[3:-4], False)
+    return text
+
+
+def _sheet_data(xml: bytes) -> tuple[bytes, bytes]:
+    """The sheetData element's content and what follows it; Declined unless there is exactly one, unprefixed."""
+    if not (xml.startswith(b"<?xml") or xml.startswith(b"<")) or _foreign_encoding(xml):
+        raise Declined
+    if xml.count(b"sheetData") not in (1, 2) or b":sheetData" in xml:
+        raise Declined
+    empty = re.search(rb"<sheetData ?/>", xml)
+    if empty is not None:
+        return b"", xml[empty.end():]
+    start, end = xml.find(b"<sheetData>"), xml.find(b"</sheetData>")
+    if start < 0 or end < start:
+        raise Declined
+    return xml[start + 11:end], xml[end + 12:]
+
+
+def _foreign_encoding(xml: bytes) -> bool:
+    if not xml.startswith(b"<?xml"):
+        return False
+    declaration = xml[:xml.find(b"?>") + 2]
+    m = re.search(rb"""encoding\s*=\s*["']([^"']*)["']""", declaration)
+    return m is not None and m.group(1).lower() not in (b"utf-8", b"utf8")
+
+
+_EMPTY = object()
+
+
+def _value(kind: bytes, v: bytes, inline: bytes, style: bytes, book: _Book) -> object:
+    """A cell's value as python-calamine gives it (_EMPTY: no value, the cell does not count)."""
+    if kind == b"inlineStr":
+        return rich_text(inline[4:-5] if inline.startswith(b"<is>") else inline) if inline else _EMPTY
+    if inline:
+        raise Declined  # <is> in a cell of another type
+    text = v[3:-4] if v.startswith(b"<v>") else b""  # <v/>: no text
+    if kind in (b"", b"n"):
+        return _number(text, style, book.kinds) if text else _EMPTY
+    if kind == b"str":
+        return char_data(text)  # even "" (<v/>, <v></v>): a value, as python-calamine counts it
+    if not text:
+        raise Declined
+    if kind == b"s":
+        if not text.isdigit():
+            raise Declined
+        return book.strings[int(text)]
+    if kind == b"b" and text in (b"0", b"1"):
+        return text == b"1"
+    if kind == b"e":
+        return ""  # the preflight's error_cells has the real text, put at the cell by the reader
+    raise Declined  # t="d" (ISO dates) and anything unknown
+
+
+def _number(text: bytes, style: bytes, kinds: tuple[int, ...] | None) -> object:
+    if not _NUMBER.fullmatch(text):
+        raise Declined  # "1.", "+1", "inf" …: left to python-calamine's own number parser
+    x = float(text)
+    if not style:
+        return x  # no style: a plain number
+    if kinds is None:
+        raise Declined  # styles.xml not read here
+    n = int(style)
+    kind = kinds[n] if n < len(kinds) else PLAIN  # an index past the end: python-calamine reads a plain number
+    if kind == PLAIN:
+        return x
+    if kind == DATE and x.is_integer() and _FIRST_TRUE_SERIAL <= x <= _LAST_SERIAL:
+        return _EXCEL_EPOCH + dt.timedelta(days=int(x))
+    raise Declined  # a time, a date and time, a date before 1900-03-01, a format we do not classify
+
+
+_COLUMNS: dict[bytes, int] = {}
+
+
+def _col(letters: bytes) -> int:
+    col = _COLUMNS.get(letters)
+    if col is None:
+        col = _COLUMNS[letters] = column_number(letters)
+    return col
+
+
+def _merges(xml: bytes, tail: bytes) -> list[Merge]:
+    found = _MERGE.findall(tail)
+    if xml.count(b"<mergeCell ") != len(found) or b":mergeCell" in xml:
+        raise Declined  # a single-cell merge, a prefix, merges before the cells …
+    return [((int(r0) - 1, _col(c0) - 1), (int(r1) - 1, _col(c1) - 1)) for c0, r0, c1, r1 in found]
