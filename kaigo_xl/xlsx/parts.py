@@ -179,9 +179,12 @@ def inflate_whole(fh: BinaryIO, info: zipfile.ZipInfo, damaged: str) -> Iterator
     if len(raw) < info.compress_size:
         raise Refused(damaged)
     if info.compress_type == zipfile.ZIP_DEFLATED:
-        inflater = zlib.decompressobj(-15)
         try:
-            out = inflater.decompress(raw, info.file_size + OVERRUN + 1)
+            inflater = zlib.decompressobj(-15)
+            out = inflater.decompress(raw, info.file_size + 1)  # a buffer of the declared size: the usual case
+            if not inflater.eof and len(out) > info.file_size:  # more than declared: how much more, as the stream
+                inflater = zlib.decompressobj(-15)
+                out = inflater.decompress(raw, info.file_size + OVERRUN + 1)
         except zlib.error:
             raise Refused(damaged) from None
         complete = inflater.eof
