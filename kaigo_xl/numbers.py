@@ -40,6 +40,8 @@ def bound_problem(value: Decimal | int | float | str) -> str | None:
     """Why `value` is not a number a person could have meant (Japanese, for a finding), or None when it is.
 
     Cheap for any input: the length of a text and the exponent of a Decimal are looked at before any conversion."""
+    if type(value) is Decimal:
+        return _decimal_problem(value)
     if isinstance(value, bool):
         return "数値ではありません（TRUE/FALSE）"
     if isinstance(value, int):
