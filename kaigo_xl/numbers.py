@@ -40,8 +40,10 @@ def bound_problem(value: Decimal | int | float | str) -> str | None:
     """Why `value` is not a number a person could have meant (Japanese, for a finding), or None when it is.
 
     Cheap for any input: the length of a text and the exponent of a Decimal are looked at before any conversion."""
-    if type(value) is Decimal:
+    if type(value) is Decimal:  # (the usual types first, answered as below; other types take the general way)
         return _decimal_problem(value)
+    if type(value) is float and (value == 0 or 1e-20 <= abs(value) < 1e14):  # (NaN and inf fail both tests)
+        return None
     if isinstance(value, bool):
         return "数値ではありません（TRUE/FALSE）"
     if isinstance(value, int):

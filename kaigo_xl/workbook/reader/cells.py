@@ -120,7 +120,12 @@ class SheetValues:
             return True
         line = self.rows[row - 1]
         n = len(line)
-        return all(is_blank(line[c - 1]) for c in cols if 1 <= c <= n)
+        for c in cols:
+            if 1 <= c <= n:
+                v = line[c - 1]
+                if v is not None and not (isinstance(v, str) and not v.strip()):  # (is_blank, inline)
+                    return False
+        return True
 
     def where(self, ref: str) -> str:
         return L.cell(self.name, ref)

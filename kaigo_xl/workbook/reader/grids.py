@@ -26,6 +26,7 @@ from kaigo_xl.workbook.reader.integrity import (
     merged_inputs,
     missing_sheets,
     moved_names,
+    template_version,
 )
 from kaigo_xl.workbook.reader.sections import (
     read_expenses,
@@ -98,13 +99,14 @@ def read_grids(grids: Mapping[str, Grid], source: str, defined_names: Mapping[st
     names = defined_names or {}
     r = CellReader()
     locate = Locator(r)
-    check_template_version(r, grids, names)
+    version, version_at = template_version(grids, names)
+    check_template_version(r, version, version_at)
     lost = missing_sheets(grids, names, source) or moved_names(names)
     if lost:
         return None, lost + r.findings, locate
     r.findings += merged_inputs(merged or {})
     sheets = {name: SheetValues(name, grids[name]) for name in SHEETS_TO_READ if name in grids}
-    locate.legacy = legacy_version(grids, names)
+    locate.legacy = legacy_version(version)
     data: dict = {}
     usable = read_facility(r, sheets[L.S_FACILITY], data)
     _read_staffing(r, sheets, data, locate)
