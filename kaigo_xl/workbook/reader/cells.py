@@ -121,10 +121,10 @@ class SheetValues:
         line = self.rows[row - 1]
         n = len(line)
         for c in cols:
-            if 1 <= c <= n:
+            if 0 < c <= n:
                 v = line[c - 1]
-                if v is not None and not (isinstance(v, str) and not v.strip()):  # (is_blank, inline)
-                    return False
+                if v is not None and (v.__class__ is not str or v.strip()) and not is_blank(v):
+                    return False  # (None and "" are answered without is_blank)
         return True
 
     def where(self, ref: str) -> str:

@@ -59,9 +59,9 @@ def check_template_version(r: CellReader, version: str | None, loc: str) -> None
 
 def missing_sheets(grids: Mapping[str, Grid], names: Mapping[str, str], source: str) -> list[Finding]:
     """SHEET_MISSING for each input sheet that is not there, guessing what it was renamed to."""
-    book = f"ブック「{PurePosixPath(source.replace(chr(92), '/')).name}」" if source else "ブック"
     if all(sheet in grids for sheet in L.INPUT_SHEETS):
         return []  # (the usual book: nothing to guess)
+    book = f"ブック「{PurePosixPath(source.replace(chr(92), '/')).name}」" if source else "ブック"
     renamed: dict[str, str] = {}
     for name, expected in _EXPECTED_TARGETS:
         actual = name_target(names.get(name, ""))
@@ -97,8 +97,8 @@ def moved_names(names: Mapping[str, str]) -> list[Finding]:
     One finding per sheet."""
     moved: dict[str, list[tuple[str, str, str]]] = {}
     for name, expected in _EXPECTED_TARGETS:
-        if not expected or expected[0] not in SHEETS_TO_READ or name not in names:
-            continue
+        if not expected or expected[0] not in SHEETS_TO_READ or name not in names or names[name] == L.NAMES[name]:
+            continue  # (a name written as the template writes it points where the layout has it)
         actual = name_target(names[name])
         if actual == expected or (actual and actual[0] != expected[0]):
             continue  # unchanged, or on a renamed sheet (SHEET_MISSING says so)

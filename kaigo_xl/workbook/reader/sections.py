@@ -20,6 +20,7 @@ _METHODS = {m: m for m in L.INPUT_METHODS}
 _STATUSES = L.STATUS_READINGS
 _PATTERNS = {p: p for p in L.ROSTER_PATTERNS}
 _SHORT = L.SHORT_READINGS
+_CHOICES: dict[str, dict[str, object]] = {f.key: {c: c for c in f.choices} for f in L.FACILITY_FIELDS}  # (read only)
 
 
 def read_facility(r: CellReader, sh: SheetValues, data: dict) -> bool:
@@ -42,8 +43,7 @@ def read_facility(r: CellReader, sh: SheetValues, data: dict) -> bool:
 def _facility_value(r: CellReader, sh: SheetValues, f: L.Field) -> object:
     """One field of 施設情報, read as its kind says (choice, date, year, number or text)."""
     if f.key == "facility.type":
-        value = r.choice(sh, f.cell, f.label, {c: c for c in f.choices}
-                         | {"養護老人ホーム": "養護", "軽費老人ホーム": "軽費"}, f.choices)
+        value = r.choice(sh, f.cell, f.label, _CHOICES[f.key] | {"養護老人ホーム": "養護", "軽費老人ホーム": "軽費"}, f.choices)
         if value is None:
             value = r.invalid(sh.where(f.cell), f"{f.label}を選んでください（{'・'.join(f.choices)}）。")
         return value
@@ -52,7 +52,7 @@ def _facility_value(r: CellReader, sh: SheetValues, f: L.Field) -> object:
     if f.key == "phase":
         return r.choice(sh, f.cell, f.label, L.PHASE_READINGS, f.choices)
     if f.kind == "choice":
-        return r.choice(sh, f.cell, f.label, {c: c for c in f.choices})
+        return r.choice(sh, f.cell, f.label, _CHOICES[f.key])
     if f.kind == "date":
         return r.date(sh, f.cell, f.label)
     if f.kind == "year":
