@@ -391,6 +391,15 @@ def test_an_extra_initiative_without_status_is_a_finding(book):
     assert [f.location for f in found(ev, "INPUT_INVALID")] == ["取組!C12"]
 
 
+@pytest.mark.parametrize("code", ["9" * 5000, "\U00010a40"], ids=["5000 digits", "a digit int() refuses"])
+def test_an_extra_initiative_number_no_item_has_is_an_unknown_item_not_a_crash(code):
+    inp, findings, locate = read_changed({(L.S_INITIATIVES, "A11"): code, (L.S_INITIATIVES, "C11"): "実施済",
+                                          (L.S_INITIATIVES, "D11"): "内容"})
+    assert inp is not None and inp.initiatives[-1].code == code
+    ev = evaluate(inp, locate=locate, findings=findings)
+    assert [f.location for f in found(ev, "REQ_UNKNOWN_ITEM")] == ["取組!A11"]
+
+
 def test_an_amount_without_a_category_is_a_finding(book):
     set_cells(book, L.S_EXPENSES, C10=5000)
     ev = read_and_evaluate(book)

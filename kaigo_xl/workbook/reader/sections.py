@@ -221,7 +221,10 @@ def _initiative_code(r: CellReader, sh: SheetValues, ref: str) -> str:
     digits = unicodedata.normalize("NFKC", raw).strip("()（）第番 ")
     if not digits.isdigit():
         return raw
-    number = int(digits)
+    try:
+        number = int(digits)
+    except ValueError:  # digits int() refuses: more than 4,300 of them, or not decimal (𐩀): no item has that number
+        return raw
     for item in catalog.items.values():
         if number == item.number:
             r.normalised(sh.where(ref), raw, item.code)
