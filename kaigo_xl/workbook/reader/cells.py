@@ -131,44 +131,65 @@ class SheetValues:
         return L.cell(self.name, ref)
 
 
-Fields = tuple[tuple[str, str], ...]  # (path suffix, cell reference): ("", "B20"), (".job", "C20") …
+Fields = tuple[tuple[str, str], ...]  # (path suffix: "" or ".…", cell reference): ("", "B20"), (".job", "C20") …
 
 
 class Places(Mapping[str, str]):
     """The reader's answer to "where is this field": an engine field path → `sheet!cell`.
 
-    The sections record one entry per row they read (a path, the sheet and the row's fields); the strings are spelled
-    out on first use, in the order recorded (a later entry for the same path wins). Most books are never asked, and
-    a roster would otherwise spell some fifty places per person."""
+    The sections record one entry per row they read (a base path, the sheet and the row's fields: `base + suffix` is
+    at `sheet!ref`); a path is spelled out only when asked, and a later entry for the same path wins, as in a dict
+    filled in the order recorded. Most books are never asked, and a roster has some fifty places per person."""
 
     def __init__(self) -> None:
-        self._spelled: dict[str, str] = {}
-        self._pending: list[tuple[str, str, Fields]] = []
+        self._rows: dict[str, list[tuple[int, str, Fields]]] = {}  # base → (order, sheet, fields)
+        self._count = 0
 
     def add(self, base: str, sheet: SheetValues, fields: Fields) -> None:
-        """`base + suffix` is at `sheet!ref` for each (suffix, ref) of `fields`."""
-        self._pending.append((base, sheet.name, fields))
+        """`base + suffix` is at `sheet!ref` for each (suffix, ref) of `fields`; a suffix is "" or starts with "."."""
+        self._rows.setdefault(base, []).append((self._count, sheet.name, fields))
+        self._count += 1
 
-    def _spell(self) -> dict[str, str]:
-        if self._pending:
-            spelled = self._spelled
-            for base, sheet, fields in self._pending:
-                for suffix, ref in fields:
-                    spelled[base + suffix] = L.cell(sheet, ref)
-            self._pending.clear()
-        return self._spelled
+    def get(self, path: str, default: str | None = None) -> str | None:  # type: ignore[override]
+        """`sheet!cell` of `path`, or `default`: the latest entry whose base and one of whose suffixes make `path`
+        (a base is the path itself or the path cut before one of its dots)."""
+        best: tuple[int, str, str] | None = None
+        cut = len(path)
+        while cut >= 0:
+            for order, sheet, fields in self._rows.get(path[:cut], ()):
+                ref = _suffixes(fields).get(path[cut:])
+                if ref is not None and (best is None or order > best[0]):
+                    best = (order, sheet, ref)
+            cut = path.rfind(".", 0, cut)
+        return default if best is None else L.cell(best[1], best[2])
 
     def __getitem__(self, path: str) -> str:
-        return self._spell()[path]
+        found = self.get(path)
+        if found is None:
+            raise KeyError(path)
+        return found
 
     def __contains__(self, path: object) -> bool:
-        return path in self._spell()
+        return isinstance(path, str) and self.get(path) is not None
+
+    def _spelled(self) -> dict[str, str]:
+        """Every path, in the order recorded (a later entry for the same path wins)."""
+        entries = sorted((order, base, sheet, fields) for base, rows in self._rows.items()
+                         for order, sheet, fields in rows)
+        return {base + suffix: L.cell(sheet, ref) for _, base, sheet, fields in entries for suffix, ref in fields}
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._spell())
+        return iter(self._spelled())
 
     def __len__(self) -> int:
-        return len(self._spell())
+        return len(self._spelled())
+
+
+@functools.lru_cache(maxsize=256)
+def _suffixes(fields: Fields) -> dict[str, str]:
+    """A row's fields as suffix → cell (the last of a suffix given twice). The rows' tables are made once, so the
+    same few hundred tuples come back in every book. (Read only.)"""
+    return dict(fields)
 
 
 class CellReader:

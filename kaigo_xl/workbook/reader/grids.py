@@ -60,12 +60,12 @@ class Locator:
         if m and self.roster and (m.group(1) == "monthly_actual" or self.legacy) and int(m.group(2)) < 12:
             return self._roster_month(int(m.group(2)), m.group(3))
         key = path
-        while key not in self.r.where:
+        while (found := self.r.where.get(key)) is None:
             shorter = re.sub(r"(\.[^.\[\]]+|\[\d+\])$", "", key)  # roster.staff[2].pattern → roster.staff[2]
             if shorter == key:
                 return L.locate(path)
             key = shorter
-        return self.r.where[key]
+        return found
 
     def _roster_month(self, i: int, field: str) -> str:
         """A month computed from the roster (April … March): its result on 月別職員数 (I, J), or in a 2025.1 book
