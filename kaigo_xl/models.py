@@ -17,7 +17,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from kaigo_xl.numbers import bound_problem
-from kaigo_xl.texts import clean_text
+from kaigo_xl.texts import clean_text, is_clean
 
 # Fiscal-year order of months: 令和7年度 runs from April 2025 to March 2026.
 FISCAL_MONTHS: tuple[int, ...] = (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3)
@@ -53,11 +53,13 @@ def _within_bounds(value: object) -> object:
     kaigo_xl.numbers' bounds, text printable and within a cell (kaigo_xl.texts). Readers report these at the cell or
     JSON path first; this is the net under them."""
     if type(value) is str:  # not an enum member (a str too)
+        if is_clean(value):
+            return value  # (what clean_text would give back)
         cleaned = clean_text(value)
         if cleaned.surrogates:
             raise ValueError("文字として読めない符号（対になっていないサロゲート）があります")
         return cleaned.text
-    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+    if isinstance(value, int | Decimal) and type(value) is not bool:
         problem = bound_problem(value)
         if problem is not None:
             raise ValueError(problem)

@@ -7,6 +7,7 @@ a file or from Excel, a number written to a cell or to JSON), and only through t
 
 from __future__ import annotations
 
+import functools
 import math
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from fractions import Fraction
@@ -39,6 +40,10 @@ def bound_problem(value: Decimal | int | float | str) -> str | None:
     """Why `value` is not a number a person could have meant (Japanese, for a finding), or None when it is.
 
     Cheap for any input: the length of a text and the exponent of a Decimal are looked at before any conversion."""
+    if type(value) is Decimal:  # (the usual types first, answered as below; other types take the general way)
+        return _decimal_problem(value)
+    if type(value) is float and (value == 0 or 1e-20 <= abs(value) < 1e14):  # (NaN and inf fail both tests)
+        return None
     if isinstance(value, bool):
         return "数値ではありません（TRUE/FALSE）"
     if isinstance(value, int):
@@ -101,6 +106,13 @@ def decimal_from_double(x: float) -> Decimal:
     """
     if not math.isfinite(x):
         raise ValueError(f"not a finite number: {x!r}")
+    return _from_double(x)
+
+
+@functools.lru_cache(maxsize=4096, typed=True)
+def _from_double(x: float) -> Decimal:
+    """decimal_from_double of a finite double, kept for the next book: a workbook's numbers repeat (0, 1, 10.5, …),
+    and equal doubles (0.0 and -0.0 too) give the same Decimal."""
     d = Decimal(format(x, f".{EXCEL_DIGITS}g"))
     if d.is_zero():
         return Decimal(0)  # -0.0 is 0

@@ -40,9 +40,14 @@ class CleanText:
 _ANY = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
+def is_clean(raw: str, limit: int = MAX_CELL_CHARS) -> bool:
+    """True when clean_text would leave `raw` as it is (almost every text): one search, no CleanText made."""
+    return len(raw) <= limit and _ANY.search(raw) is None
+
+
 def clean_text(raw: str, limit: int = MAX_CELL_CHARS) -> CleanText:
     """`raw` with lone surrogates replaced, control characters removed and cut to `limit` characters."""
-    if len(raw) <= limit and _ANY.search(raw) is None:
+    if is_clean(raw, limit):
         return CleanText(raw)  # almost every text: one search, nothing to do
     text, surrogates = _SURROGATE.subn("\ufffd", raw)
     text, controls = _CONTROL.subn("", text)

@@ -82,29 +82,34 @@ def roster_months(inp: FacilityInput, locate: Locate, out: list[Finding]) -> lis
     roster = inp.roster
     assert roster is not None
     counted = kasan.COUNTED_JOBS[inp.facility.type.value]
+    staff = [(i, s, s.pattern.value == "A") for i, s in enumerate(roster.staff) if s.job in counted]
+    zero = Decimal(0)
     rows: list[MonthlyStaffing] = []
     for month in FISCAL_MONTHS:
         days = fte.days_in_month(payments.calendar_year(inp.fiscal_year, month), month)
         people: list[fte.StaffMonth] = []
-        for i, s in enumerate(roster.staff):
-            if s.job not in counted:
-                continue
-            sochi = s.sochi_hours.get(month, Decimal(0))
-            tokutei = s.tokutei_hours.get(month, Decimal(0))
-            who = s.name or f"{i + 1}人目"
-            for kind, hours in (("sochi_hours", sochi), ("tokutei_hours", tokutei)):
-                if hours < 0 or hours > 24 * days:
-                    out.append(finding("ROSTER_HOURS_INVALID", f"{who}の{month}月の勤務時間 {hours} は0～{24 * days}"
-                                       "時間の範囲で入力してください。", locate(f"roster.staff[{i}].{kind}.{month}")))
-            if s.pattern.value == "A" and sochi > 0 and tokutei > 0:
-                out.append(finding("ROSTER_A_SPLIT", f"{who}は常勤専従（A）ですが{month}月に特定施設の勤務時間も"
-                                   "あります。兼務（B）として勤務時間で換算しました。", locate(f"roster.staff[{i}].pattern")))
-            people.append(fte.StaffMonth(s.pattern.value == "A", s.short_time,
-                                         max(sochi, Decimal(0)), max(tokutei, Decimal(0))))
+        for i, s, dedicated in staff:
+            sochi = s.sochi_hours.get(month, zero)
+            tokutei = s.tokutei_hours.get(month, zero)
+            if not (0 <= sochi <= 24 * days and 0 <= tokutei <= 24 * days) or (dedicated and sochi > 0 and tokutei > 0):
+                _hour_findings(i, s.name or f"{i + 1}人目", month, days, sochi, tokutei, dedicated, locate, out)
+            people.append(fte.StaffMonth(dedicated, s.short_time, max(sochi, zero), max(tokutei, zero)))
         m = fte.month_fte(people, roster.weekly_fulltime_hours, days)
         rows.append(MonthlyStaffing(month=month, fte=m.total, tokutei_fte=m.tokutei))
     _jobs_not_counted(inp, counted, locate, out)
     return rows
+
+
+def _hour_findings(i: int, who: str, month: int, days: int, sochi: Decimal, tokutei: Decimal, dedicated: bool,
+                   locate: Locate, out: list[Finding]) -> None:
+    """What is wrong with one counted person's hours in one month: out of 0 … 24 × days, or a 常勤専従 split."""
+    for kind, hours in (("sochi_hours", sochi), ("tokutei_hours", tokutei)):
+        if hours < 0 or hours > 24 * days:
+            out.append(finding("ROSTER_HOURS_INVALID", f"{who}の{month}月の勤務時間 {hours} は0～{24 * days}"
+                               "時間の範囲で入力してください。", locate(f"roster.staff[{i}].{kind}.{month}")))
+    if dedicated and sochi > 0 and tokutei > 0:
+        out.append(finding("ROSTER_A_SPLIT", f"{who}は常勤専従（A）ですが{month}月に特定施設の勤務時間も"
+                           "あります。兼務（B）として勤務時間で換算しました。", locate(f"roster.staff[{i}].pattern")))
 
 
 def _jobs_not_counted(inp: FacilityInput, counted: frozenset[str], locate: Locate, out: list[Finding]) -> None:

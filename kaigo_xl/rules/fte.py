@@ -38,7 +38,16 @@ def monthly_fulltime_hours(weekly_fulltime_hours: Decimal, days: int) -> Fractio
 
 def fte_from_hours(hours: Decimal, weekly_fulltime_hours: Decimal, days: int) -> Decimal:
     """Hours in the role ÷ the month's full-time hours, truncated to one decimal."""
-    return truncate_tenth(Fraction(hours) / monthly_fulltime_hours(weekly_fulltime_hours, days))
+    if type(days) is not int or days <= 0:  # (no month has such days; the general way, as the formula reads)
+        return truncate_tenth(Fraction(hours) / monthly_fulltime_hours(weekly_fulltime_hours, days))
+    # The same exact quotient in whole numbers (a Fraction per step costs more than the rest of the roster):
+    # hours ÷ (weekly × days ÷ 7) = (hn/hd) × 7 × wd ÷ (wn × days).
+    weekly = max(Decimal(weekly_fulltime_hours), MIN_WEEKLY_HOURS)
+    hn, hd = hours.as_integer_ratio() if type(hours) is Decimal else Fraction(hours).as_integer_ratio()
+    wn, wd = weekly.as_integer_ratio()
+    num, den = hn * 7 * wd, hd * wn * days  # den > 0: hd, wd ≥ 1, wn ≥ 32, days ≥ 1
+    tenths = abs(num) * 10 // den
+    return Decimal(tenths if num >= 0 else -tenths) / 10  # towards zero, as truncate_tenth
 
 
 def weekly_hours(hours: Decimal, days: int) -> Fraction:

@@ -1,10 +1,13 @@
 """常勤換算 from roster hours (convention of the 勤務形態一覧表; see kaigo_xl/rules/fte.py)."""
 
 from decimal import Decimal as D
+from fractions import Fraction
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from support.builders import payload, run
 
-from kaigo_xl.rules.fte import StaffMonth, fte_from_hours, month_fte, monthly_fulltime_hours
+from kaigo_xl.rules.fte import StaffMonth, fte_from_hours, month_fte, monthly_fulltime_hours, truncate_tenth
 
 
 def test_600_hours_in_a_30_day_month_with_a_40_hour_week_is_exactly_3_5():
@@ -75,3 +78,13 @@ def test_roster_makes_the_monthly_numbers_and_excludes_other_jobs():
     assert ev.result.monthly_targets[0] == D("4.5")
     assert ev.annual_yen == 69_750
     assert "ROSTER_JOB_NOT_COUNTED" in {f.code for f in ev.findings}
+
+
+@settings(max_examples=2000, deadline=None)
+@given(hours=st.decimals(min_value=-10**6, max_value=10**6, allow_nan=False, places=4) | st.integers(-10**6, 10**6),
+       weekly=st.decimals(min_value=0, max_value=200, allow_nan=False, places=3), days=st.integers(1, 400))
+def test_fte_from_hours_is_the_exact_quotient_truncated(hours, weekly, days):
+    # Whole-number arithmetic, the same value as with Fractions step by step (the rule as written above).
+    reference = truncate_tenth(Fraction(hours) / (Fraction(max(weekly, D(32))) * days / 7))
+    assert fte_from_hours(D(hours), weekly, days) == reference
+    assert str(fte_from_hours(D(hours), weekly, days)) == str(reference)

@@ -391,6 +391,15 @@ def test_an_extra_initiative_without_status_is_a_finding(book):
     assert [f.location for f in found(ev, "INPUT_INVALID")] == ["取組!C12"]
 
 
+@pytest.mark.parametrize("code", ["9" * 5000, "\U00010a40"], ids=["5000 digits", "a digit int() refuses"])
+def test_an_extra_initiative_number_no_item_has_is_an_unknown_item_not_a_crash(code):
+    inp, findings, locate = read_changed({(L.S_INITIATIVES, "A11"): code, (L.S_INITIATIVES, "C11"): "実施済",
+                                          (L.S_INITIATIVES, "D11"): "内容"})
+    assert inp is not None and inp.initiatives[-1].code == code
+    ev = evaluate(inp, locate=locate, findings=findings)
+    assert [f.location for f in found(ev, "REQ_UNKNOWN_ITEM")] == ["取組!A11"]
+
+
 def test_an_amount_without_a_category_is_a_finding(book):
     set_cells(book, L.S_EXPENSES, C10=5000)
     ev = read_and_evaluate(book)
@@ -537,6 +546,30 @@ def test_any_cell_content_gives_results_or_findings(changes, kind):
         findings = evaluate(inp, locate=locate, findings=findings).findings
     for f in findings:
         assert f.location.split("!")[0] in L.SHEET_ORDER, f
+
+
+def test_locate_names_the_cell_each_read_row_came_from():
+    # Places are recorded per row and spelled out on first use: rows skipped while reading shift the indices.
+    changes = {(L.S_ROSTER, f"{L.ROSTER_COL_NAME}{L.ROSTER_FIRST_ROW + 4}"): "田中",
+               (L.S_ROSTER, f"{L.ROSTER_COL_JOB}{L.ROSTER_FIRST_ROW + 4}"): "支援員",
+               (L.S_ROSTER, f"{L.ROSTER_COL_PATTERN}{L.ROSTER_FIRST_ROW + 4}"): "B",
+               (L.S_INITIATIVES, "C7"): None, (L.S_INITIATIVES, "D7"): None,
+               (L.S_INITIATIVES, "A12"): "⑰", (L.S_INITIATIVES, "C12"): "実施済", (L.S_INITIATIVES, "D12"): "研修",
+               (L.S_EXPENSES, f"A{L.EXPENSE_ROWS[3]}"): "人件費", (L.S_EXPENSES, f"C{L.EXPENSE_ROWS[3]}"): 1000}
+    inp, _, locate = read_changed(changes, "roster")
+    assert inp is not None and len(inp.roster.staff) == 4
+    row, april, march = L.ROSTER_FIRST_ROW + 4, L.roster_cols(4)[0], L.roster_cols(3)[1]
+    assert locate("roster.staff[3]") == locate("roster.staff[3].name") == f"{L.S_ROSTER}!{L.ROSTER_COL_NAME}{row}"
+    assert locate("roster.staff[3].pattern") == f"{L.S_ROSTER}!{L.ROSTER_COL_PATTERN}{row}"
+    assert locate("roster.staff[3].sochi_hours.4") == f"{L.S_ROSTER}!{col_letter(april)}{row}"
+    assert locate("roster.staff[3].tokutei_hours") == f"{L.S_ROSTER}!{col_letter(march)}{row}"  # the last month's
+    assert locate("roster.weekly_fulltime_hours") == f"{L.S_ROSTER}!{L.ROSTER_WEEKLY_HOURS_CELL}"
+    assert [locate(f"initiatives[{k}]") for k in range(len(inp.initiatives))][-2:] == ["取組!A8", "取組!A12"]
+    assert locate(f"initiatives[{len(inp.initiatives) - 1}].detail") == "取組!D12"
+    k = len(inp.expenses) - 1
+    assert locate(f"expenses[{k}].planned_yen") == f"{L.S_EXPENSES}!C{L.EXPENSE_ROWS[3]}"
+    assert locate("monthly[11].tokutei_fte") == f"{L.S_MONTHLY}!{D}{ROW[3]}"
+    assert locate("roster.staff[9].job") == f"{L.S_ROSTER}!{L.ROSTER_COL_NAME}{L.ROSTER_FIRST_ROW}"  # not read: the roster
 
 
 def test_roster_hours_typed_as_text_are_an_error_and_give_no_total(roster_book):

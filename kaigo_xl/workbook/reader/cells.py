@@ -12,16 +12,17 @@ Excel's 32,767 characters), each with a finding at its cell.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 
 from kaigo_xl.findings import Finding, finding
 from kaigo_xl.numbers import EXCEL_DIGITS, MAX_NUMBER_CHARS, bound_problem, decimal_from_double
 from kaigo_xl.numbers import shown as quoted
-from kaigo_xl.texts import clean_text, cleaning_notes, printable
+from kaigo_xl.texts import clean_text, cleaning_notes, is_clean, printable
 from kaigo_xl.workbook import layout as L
 from kaigo_xl.xlsx.refs import split_ref
 
@@ -70,7 +71,6 @@ def is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
 _GROUPED_NUMBER = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
 _WIDE_OK = "\u3000\u2212¥￥円人時間回月年度"
@@ -96,6 +96,8 @@ def number_text(raw: str, kind: str) -> str | None:
 class SheetValues:
     """One sheet's values, addressed as users see them (C8)."""
 
+    __slots__ = ("name", "rows")
+
     def __init__(self, name: str, rows: Grid):
         self.name, self.rows = name, rows
 
@@ -106,10 +108,88 @@ class SheetValues:
         return line[col - 1] if col <= len(line) else None
 
     def value(self, ref: str) -> object:
-        return self.at(*split_ref(ref))
+        row, col = split_ref(ref)  # (cached: the reader asks for the same few hundred cells in every book)
+        if row < 1 or col < 1 or row > len(self.rows):
+            return None
+        line = self.rows[row - 1]
+        return line[col - 1] if col <= len(line) else None
+
+    def blank(self, row: int, cols: Sequence[int]) -> bool:
+        """Every cell of `row` in `cols` (1-based) is blank (is_blank), as `all(is_blank(self.at(row, c)) …)`."""
+        if row < 1 or row > len(self.rows):
+            return True
+        line = self.rows[row - 1]
+        n = len(line)
+        for c in cols:
+            if 0 < c <= n:
+                v = line[c - 1]
+                if v is not None and (v.__class__ is not str or v.strip()) and not is_blank(v):
+                    return False  # (None and "" are answered without is_blank)
+        return True
 
     def where(self, ref: str) -> str:
         return L.cell(self.name, ref)
+
+
+Fields = tuple[tuple[str, str], ...]  # (path suffix: "" or ".…", cell reference): ("", "B20"), (".job", "C20") …
+
+
+class Places(Mapping[str, str]):
+    """The reader's answer to "where is this field": an engine field path → `sheet!cell`.
+
+    The sections record one entry per row they read (a base path, the sheet and the row's fields: `base + suffix` is
+    at `sheet!ref`); a path is spelled out only when asked, and a later entry for the same path wins, as in a dict
+    filled in the order recorded. Most books are never asked, and a roster has some fifty places per person."""
+
+    def __init__(self) -> None:
+        self._rows: dict[str, list[tuple[int, str, Fields]]] = {}  # base → (order, sheet, fields)
+        self._count = 0
+
+    def add(self, base: str, sheet: SheetValues, fields: Fields) -> None:
+        """`base + suffix` is at `sheet!ref` for each (suffix, ref) of `fields`; a suffix is "" or starts with "."."""
+        self._rows.setdefault(base, []).append((self._count, sheet.name, fields))
+        self._count += 1
+
+    def get(self, path: str, default: str | None = None) -> str | None:  # type: ignore[override]
+        """`sheet!cell` of `path`, or `default`: the latest entry whose base and one of whose suffixes make `path`
+        (a base is the path itself or the path cut before one of its dots)."""
+        best: tuple[int, str, str] | None = None
+        cut = len(path)
+        while cut >= 0:
+            for order, sheet, fields in self._rows.get(path[:cut], ()):
+                ref = _suffixes(fields).get(path[cut:])
+                if ref is not None and (best is None or order > best[0]):
+                    best = (order, sheet, ref)
+            cut = path.rfind(".", 0, cut)
+        return default if best is None else L.cell(best[1], best[2])
+
+    def __getitem__(self, path: str) -> str:
+        found = self.get(path)
+        if found is None:
+            raise KeyError(path)
+        return found
+
+    def __contains__(self, path: object) -> bool:
+        return isinstance(path, str) and self.get(path) is not None
+
+    def _spelled(self) -> dict[str, str]:
+        """Every path, in the order recorded (a later entry for the same path wins)."""
+        entries = sorted((order, base, sheet, fields) for base, rows in self._rows.items()
+                         for order, sheet, fields in rows)
+        return {base + suffix: L.cell(sheet, ref) for _, base, sheet, fields in entries for suffix, ref in fields}
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._spelled())
+
+    def __len__(self) -> int:
+        return len(self._spelled())
+
+
+@functools.lru_cache(maxsize=256)
+def _suffixes(fields: Fields) -> dict[str, str]:
+    """A row's fields as suffix → cell (the last of a suffix given twice). The rows' tables are made once, so the
+    same few hundred tuples come back in every book. (Read only.)"""
+    return dict(fields)
 
 
 class CellReader:
@@ -117,14 +197,14 @@ class CellReader:
 
     def __init__(self) -> None:
         self.findings: list[Finding] = []
-        self.where: dict[str, str] = {}
+        self.where = Places()
         self._cleaned: set[str] = set()  # cells whose cleaning was reported (each once)
 
     def value(self, sh: SheetValues, ref: str) -> object:
         """The cell's value with its text cleaned (kaigo_xl.texts), saying once per cell what cleaning did."""
         v = sh.value(ref)
-        if not isinstance(v, str):
-            return v
+        if not isinstance(v, str) or is_clean(v):
+            return v  # (a clean text is what clean_text would give back)
         cleaned = clean_text(v)
         loc = sh.where(ref)
         if cleaned.changed and loc not in self._cleaned:
@@ -149,9 +229,18 @@ class CellReader:
         `text_ok=False` where the template's formulas cannot read numbers typed as text (the roster's hour cells):
         accepting them here would make Python and Excel disagree, so they are input errors on both sides.
         """
-        v, loc = self.value(sh, ref), sh.where(ref)
+        v = self.value(sh, ref)
+        if type(v) is float:  # the usual cell, read as below without the other questions
+            problem = bound_problem(v)
+            if problem is None:
+                return decimal_from_double(v)
+            return self.invalid(sh.where(ref), f"{label}「{quoted(v)}」は{problem}。")
         if is_blank(v):
             return None
+        return self._decimal(sh.where(ref), v, label, kind, text_ok)
+
+    def _decimal(self, loc: str, v: object, label: str, kind: str, text_ok: bool) -> Decimal | object:
+        """`decimal` of the value `v` (not blank) read at `loc`."""
         if isinstance(v, CellError):
             return self.invalid(loc, v.message(label))
         if isinstance(v, bool):
@@ -193,7 +282,12 @@ class CellReader:
     def text(self, sh: SheetValues, ref: str, label: str = "セル") -> str:
         """The cell as text ("" when blank or an error value, which is reported). A number shows as typed; one with
         more than 15 digits is reported, as Excel kept only 15 of them (a 20-digit 施設番号 typed as a number)."""
-        v = self.value(sh, ref)
+        return self._text(sh, ref, self.value(sh, ref), label)
+
+    def _text(self, sh: SheetValues, ref: str, v: object, label: str) -> str:
+        """`text` of the value `v` read from `ref`."""
+        if type(v) is str:
+            return v.strip()  # ("" when blank)
         if is_blank(v):
             return ""
         if isinstance(v, CellError):
@@ -221,17 +315,20 @@ class CellReader:
                shown: Sequence[str] = ()) -> object:
         """One of `choices` (text, or a usual variant of it → model value); None when blank. `shown`: the
         drop-down's entries, named in the message."""
-        v, loc = self.value(sh, ref), sh.where(ref)
+        v = self.value(sh, ref)
         if is_blank(v):
             return None
+        loc = sh.where(ref)
         if isinstance(v, CellError):
             return self.invalid(loc, v.message(label))
-        raw = self.text(sh, ref, label)
-        key = unicodedata.normalize("NFKC", raw).replace(" ", "").upper()
+        raw = self._text(sh, ref, v, label)
+        key = None
         for text, value in choices.items():
             if raw == text:
                 return value
-            if key == unicodedata.normalize("NFKC", text).replace(" ", "").upper():  # Ａ型, b, 実 施 済
+            if key is None:
+                key = unicodedata.normalize("NFKC", raw).replace(" ", "").upper()
+            if key == _choice_key(text):  # Ａ型, b, 実 施 済
                 self.normalised(loc, raw, text)
                 return value
         listed = "・".join(shown or choices)
@@ -239,9 +336,10 @@ class CellReader:
 
     def date(self, sh: SheetValues, ref: str, label: str) -> str | None | object:
         """A date cell, an Excel serial number, or text such as 2026-04-30 / 2026年4月30日 / 令和8年4月30日 → ISO."""
-        v, loc = self.value(sh, ref), sh.where(ref)
+        v = self.value(sh, ref)
         if is_blank(v):
             return None
+        loc = sh.where(ref)
         if isinstance(v, CellError):
             return self.invalid(loc, v.message(label))
         if isinstance(v, dt.datetime):
@@ -258,6 +356,12 @@ class CellReader:
                 return typed.isoformat()
         shown_v = printable(v, 40) if isinstance(v, str) else quoted(v)
         return self.invalid(loc, f"{label}「{shown_v}」は日付として読めません。2026/4/30 または 令和8年4月30日 の形で入力してください。")
+
+
+@functools.lru_cache(maxsize=512)
+def _choice_key(text: str) -> str:
+    """A choice as `CellReader.choice` compares it: NFKC, no spaces, upper case (the choices are the layout's own)."""
+    return unicodedata.normalize("NFKC", text).replace(" ", "").upper()
 
 
 ERA_START = {"令和": 2018, "R": 2018, "平成": 1988, "H": 1988}

@@ -26,6 +26,7 @@ from kaigo_xl.workbook.reader.integrity import (
     merged_inputs,
     missing_sheets,
     moved_names,
+    template_version,
 )
 from kaigo_xl.workbook.reader.sections import (
     read_expenses,
@@ -59,12 +60,12 @@ class Locator:
         if m and self.roster and (m.group(1) == "monthly_actual" or self.legacy) and int(m.group(2)) < 12:
             return self._roster_month(int(m.group(2)), m.group(3))
         key = path
-        while key not in self.r.where:
+        while (found := self.r.where.get(key)) is None:
             shorter = re.sub(r"(\.[^.\[\]]+|\[\d+\])$", "", key)  # roster.staff[2].pattern → roster.staff[2]
             if shorter == key:
                 return L.locate(path)
             key = shorter
-        return self.r.where[key]
+        return found
 
     def _roster_month(self, i: int, field: str) -> str:
         """A month computed from the roster (April … March): its result on 月別職員数 (I, J), or in a 2025.1 book
@@ -98,13 +99,14 @@ def read_grids(grids: Mapping[str, Grid], source: str, defined_names: Mapping[st
     names = defined_names or {}
     r = CellReader()
     locate = Locator(r)
-    check_template_version(r, grids, names)
+    version, version_at = template_version(grids, names)
+    check_template_version(r, version, version_at)
     lost = missing_sheets(grids, names, source) or moved_names(names)
     if lost:
         return None, lost + r.findings, locate
     r.findings += merged_inputs(merged or {})
     sheets = {name: SheetValues(name, grids[name]) for name in SHEETS_TO_READ if name in grids}
-    locate.legacy = legacy_version(grids, names)
+    locate.legacy = legacy_version(version)
     data: dict = {}
     usable = read_facility(r, sheets[L.S_FACILITY], data)
     _read_staffing(r, sheets, data, locate)

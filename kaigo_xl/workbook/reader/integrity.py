@@ -19,7 +19,7 @@ from kaigo_xl.xlsx.refs import column_letters, name_target, split_ref
 SHEETS_TO_READ = L.INPUT_SHEETS  # (and the sheet KX_TEMPLATE_VERSION points at: 設定 in books before 2025.2)
 
 
-def _version(grids: Mapping[str, Grid], names: Mapping[str, str]) -> tuple[str | None, str]:
+def template_version(grids: Mapping[str, Grid], names: Mapping[str, str]) -> tuple[str | None, str]:
     """The book's template version (None without its sheet) and where it is (KX_TEMPLATE_VERSION: 施設情報!D1, or
     設定!C8 in books before 2025.2)."""
     sheet, ref = L.S_FACILITY, L.VERSION_CELL
@@ -31,14 +31,14 @@ def _version(grids: Mapping[str, Grid], names: Mapping[str, str]) -> tuple[str |
     return CellReader().text(SheetValues(sheet, grids[sheet]), ref), L.cell(sheet, ref)
 
 
-def legacy_version(grids: Mapping[str, Grid], names: Mapping[str, str]) -> bool:
+def legacy_version(version: str | None) -> bool:
     """A book of a version with one column of monthly figures (2025.1), read as it was then."""
-    return _version(grids, names)[0] in L.LEGACY_VERSIONS
+    return version in L.LEGACY_VERSIONS
 
 
-def check_template_version(r: CellReader, grids: Mapping[str, Grid], names: Mapping[str, str]) -> None:
-    """TEMPLATE_OLD when the book is not of a layout this reader knows (設定!C8 / KX_TEMPLATE_VERSION)."""
-    version, loc = _version(grids, names)
+def check_template_version(r: CellReader, version: str | None, loc: str) -> None:
+    """TEMPLATE_OLD when the book is not of a layout this reader knows (設定!C8 / KX_TEMPLATE_VERSION): `version`
+    and `loc` as template_version gives them."""
     if version is None and loc.split("!")[0] in L.INPUT_SHEETS:
         return  # the sheet holding the version is missing: SHEET_MISSING says so, with what to do
     if version is None:
@@ -59,10 +59,12 @@ def check_template_version(r: CellReader, grids: Mapping[str, Grid], names: Mapp
 
 def missing_sheets(grids: Mapping[str, Grid], names: Mapping[str, str], source: str) -> list[Finding]:
     """SHEET_MISSING for each input sheet that is not there, guessing what it was renamed to."""
+    if all(sheet in grids for sheet in L.INPUT_SHEETS):
+        return []  # (the usual book: nothing to guess)
     book = f"ブック「{PurePosixPath(source.replace(chr(92), '/')).name}」" if source else "ブック"
     renamed: dict[str, str] = {}
-    for name, expected_ref in L.NAMES.items():
-        expected, actual = name_target(expected_ref), name_target(names.get(name, ""))
+    for name, expected in _EXPECTED_TARGETS:
+        actual = name_target(names.get(name, ""))
         if expected and actual and actual[0] != expected[0] and actual[0] in grids:
             renamed[expected[0]] = actual[0]
     out = []
@@ -78,6 +80,10 @@ def missing_sheets(grids: Mapping[str, Grid], names: Mapping[str, str], source: 
     return out
 
 
+# Where each defined name of the template points (None for a name that is not a plain reference).
+_EXPECTED_TARGETS = tuple((name, name_target(ref)) for name, ref in L.NAMES.items())
+
+
 @functools.cache
 def _input_cells() -> dict[str, frozenset[tuple[int, int]]]:
     """Every cell the reader takes a value from, per sheet, as (row, column): the yellow cells and the version."""
@@ -90,10 +96,9 @@ def moved_names(names: Mapping[str, str]) -> list[Finding]:
     columns were inserted or deleted, so every fixed cell address of the reader would read the wrong cell.
     One finding per sheet."""
     moved: dict[str, list[tuple[str, str, str]]] = {}
-    for name, expected_ref in L.NAMES.items():
-        expected = name_target(expected_ref)
-        if not expected or expected[0] not in SHEETS_TO_READ or name not in names:
-            continue
+    for name, expected in _EXPECTED_TARGETS:
+        if not expected or expected[0] not in SHEETS_TO_READ or name not in names or names[name] == L.NAMES[name]:
+            continue  # (a name written as the template writes it points where the layout has it)
         actual = name_target(names[name])
         if actual == expected or (actual and actual[0] != expected[0]):
             continue  # unchanged, or on a renamed sheet (SHEET_MISSING says so)
@@ -111,17 +116,24 @@ def merged_inputs(merged: Mapping[str, Sequence[str]]) -> list[Finding]:
     """LAYOUT_CHANGED for merged input cells: Excel keeps only the top-left value of a merge, so the others are lost."""
     out = []
     for sheet, ranges in merged.items():
-        inputs = _input_cells().get(sheet, frozenset())
         for rng in ranges:
-            first, _, last = rng.replace("$", "").partition(":")
-            (r0, c0), (r1, c1) = split_ref(first), split_ref(last or first)
-            if (r1 - r0 + 1) * (c1 - c0 + 1) <= 400:
-                hit = [(r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1) if (r, c) in inputs]
-            else:
-                hit = sorted(x for x in inputs if r0 <= x[0] <= r1 and c0 <= x[1] <= c1)
-            if hit:
-                at = f"{column_letters(hit[0][1])}{hit[0][0]}"
+            at = _merged_input(sheet, rng)
+            if at is not None:
                 out.append(finding("LAYOUT_CHANGED", f"入力欄 {rng} が結合されています。結合したセルは左上の値しか残らず、"
                                    "ほかの入力が消えます。「セルの結合」を解除し、1つのセルに1つの値を入力してください。",
                                    L.cell(sheet, at)))
     return out
+
+
+@functools.lru_cache(maxsize=1024)
+def _merged_input(sheet: str, rng: str) -> str | None:
+    """The first input cell (row by row) inside the merged range `rng` of `sheet`, or None. (Kept: every book of
+    the template has the same merged ranges.)"""
+    inputs = _input_cells().get(sheet, frozenset())
+    first, _, last = rng.replace("$", "").partition(":")
+    (r0, c0), (r1, c1) = split_ref(first), split_ref(last or first)
+    if (r1 - r0 + 1) * (c1 - c0 + 1) <= 400:
+        hit = [(r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1) if (r, c) in inputs]
+    else:
+        hit = sorted(x for x in inputs if r0 <= x[0] <= r1 and c0 <= x[1] <= c1)
+    return f"{column_letters(hit[0][1])}{hit[0][0]}" if hit else None

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from decimal import Decimal
@@ -11,14 +12,15 @@ from kaigo_xl.catalog import default_catalog
 from kaigo_xl.findings import finding
 from kaigo_xl.models import FISCAL_MONTHS
 from kaigo_xl.workbook import layout as L
-from kaigo_xl.workbook.reader.cells import BAD, ERA_START, CellReader, SheetValues, is_blank
-from kaigo_xl.xlsx.refs import column_letters
+from kaigo_xl.workbook.reader.cells import BAD, ERA_START, CellReader, Fields, SheetValues, is_blank
+from kaigo_xl.xlsx.refs import column_letters, column_number
 
 _YES_NO = L.YES_NO_READINGS
 _METHODS = {m: m for m in L.INPUT_METHODS}
 _STATUSES = L.STATUS_READINGS
 _PATTERNS = {p: p for p in L.ROSTER_PATTERNS}
 _SHORT = L.SHORT_READINGS
+_CHOICES: dict[str, dict[str, object]] = {f.key: {c: c for c in f.choices} for f in L.FACILITY_FIELDS}  # (read only)
 
 
 def read_facility(r: CellReader, sh: SheetValues, data: dict) -> bool:
@@ -41,8 +43,7 @@ def read_facility(r: CellReader, sh: SheetValues, data: dict) -> bool:
 def _facility_value(r: CellReader, sh: SheetValues, f: L.Field) -> object:
     """One field of 施設情報, read as its kind says (choice, date, year, number or text)."""
     if f.key == "facility.type":
-        value = r.choice(sh, f.cell, f.label, {c: c for c in f.choices}
-                         | {"養護老人ホーム": "養護", "軽費老人ホーム": "軽費"}, f.choices)
+        value = r.choice(sh, f.cell, f.label, _CHOICES[f.key] | {"養護老人ホーム": "養護", "軽費老人ホーム": "軽費"}, f.choices)
         if value is None:
             value = r.invalid(sh.where(f.cell), f"{f.label}を選んでください（{'・'.join(f.choices)}）。")
         return value
@@ -51,7 +52,7 @@ def _facility_value(r: CellReader, sh: SheetValues, f: L.Field) -> object:
     if f.key == "phase":
         return r.choice(sh, f.cell, f.label, L.PHASE_READINGS, f.choices)
     if f.kind == "choice":
-        return r.choice(sh, f.cell, f.label, {c: c for c in f.choices})
+        return r.choice(sh, f.cell, f.label, _CHOICES[f.key])
     if f.kind == "date":
         return r.date(sh, f.cell, f.label)
     if f.kind == "year":
@@ -100,9 +101,9 @@ def read_method(r: CellReader, monthly: SheetValues, roster: SheetValues) -> str
     chosen = r.choice(monthly, L.INPUT_METHOD_CELL, "入力方法", _METHODS)
     if isinstance(chosen, str):
         return chosen
-    typed = any(not is_blank(monthly.value(f"{c}{row}")) for row in L.MONTHLY_ROWS
-                for c in (L.COL_ACTUAL_FTE, L.COL_ACTUAL_TOKUTEI))
-    staff = any(not is_blank(roster.value(f"{L.ROSTER_COL_JOB}{row}")) for row in L.ROSTER_ROWS)
+    actual = (column_number(L.COL_ACTUAL_FTE), column_number(L.COL_ACTUAL_TOKUTEI))
+    typed = not all(monthly.blank(row, actual) for row in L.MONTHLY_ROWS)
+    staff = not all(roster.blank(row, (column_number(L.ROSTER_COL_JOB),)) for row in L.ROSTER_ROWS)
     return L.INPUT_METHODS[1] if staff and not typed else L.INPUT_METHODS[0]
 
 
@@ -114,22 +115,32 @@ def read_monthly(r: CellReader, sh: SheetValues, key: str, cols: tuple[str, str]
     rows: list[dict] = []
     missing: list[str] = []
     unread: set[int] = set()
-    fte_col, tok_col = cols
-    for month in FISCAL_MONTHS:
-        row = L.MONTH_ROW[month]
-        fte = r.decimal(sh, f"{fte_col}{row}", f"{month}月の{what}職員数（常勤換算）")
-        tokutei = r.decimal(sh, f"{tok_col}{row}", f"{month}月の{what}特定施設担当職員数")
+    for month, fte_ref, tok_ref, fte_label, tok_label, fields in _month_cells(*cols, what):
+        fte = r.decimal(sh, fte_ref, fte_label)
+        tokutei = r.decimal(sh, tok_ref, tok_label)
         if fte is BAD or tokutei is BAD:
             unread.add(month)
             continue
         if fte is None:
-            missing.append(f"{fte_col}{row}")
+            missing.append(fte_ref)
             continue
         k = len(rows)
         rows.append({"month": month, "fte": fte, "tokutei_fte": tokutei if tokutei is not None else Decimal(0)})
-        for field, col in (("fte", fte_col), ("tokutei_fte", tok_col), ("month", L.COL_MONTH)):
-            r.where[f"{key}[{k}].{field}"] = sh.where(f"{col}{row}")
+        r.where.add(f"{key}[{k}]", sh, fields)
     return rows, missing, unread
+
+
+@functools.cache
+def _month_cells(fte_col: str, tok_col: str, what: str) -> tuple[tuple[int, str, str, str, str, Fields], ...]:
+    """Per month of one pair of columns: the month, the two cells, their labels and the places of its row."""
+    out = []
+    for month in FISCAL_MONTHS:
+        row = L.MONTH_ROW[month]
+        fields = tuple((f".{field}", f"{col}{row}") for field, col in (("fte", fte_col), ("tokutei_fte", tok_col),
+                                                                       ("month", L.COL_MONTH)))
+        out.append((month, f"{fte_col}{row}", f"{tok_col}{row}", f"{month}月の{what}職員数（常勤換算）",
+                    f"{month}月の{what}特定施設担当職員数", fields))
+    return tuple(out)
 
 
 def read_roster(r: CellReader, sh: SheetValues, unread: set[int] | None = None) -> dict:
@@ -143,65 +154,79 @@ def read_roster(r: CellReader, sh: SheetValues, unread: set[int] | None = None) 
             r.invalid(sh.where(L.ROSTER_WEEKLY_HOURS_CELL), f"常勤の従業者が勤務すべき週の時間数「{weekly}」は正の数で入力してください。")
         else:
             roster["weekly_fulltime_hours"] = weekly
-    r.where["roster.weekly_fulltime_hours"] = sh.where(L.ROSTER_WEEKLY_HOURS_CELL)
+    r.where.add("roster.weekly_fulltime_hours", sh, (("", L.ROSTER_WEEKLY_HOURS_CELL),))
     for row in L.ROSTER_ROWS:
         person = _roster_person(r, sh, row, unread)
         if person is None:
             continue  # a blank row, or a person who cannot be counted (already reported)
-        base = f"roster.staff[{len(roster['staff'])}]"
+        r.where.add(f"roster.staff[{len(roster['staff'])}]", sh, _roster_row(row)[5])
         roster["staff"].append(person)
-        r.where[base] = sh.where(f"{L.ROSTER_COL_NAME}{row}")
-        for field, letters in (("name", L.ROSTER_COL_NAME), ("job", L.ROSTER_COL_JOB),
-                               ("pattern", L.ROSTER_COL_PATTERN), ("short_time", L.ROSTER_COL_SHORT)):
-            r.where[f"{base}.{field}"] = sh.where(f"{letters}{row}")
-        for m in FISCAL_MONTHS:
-            for key, col in zip(("sochi_hours", "tokutei_hours"), L.roster_cols(m)):
-                r.where[f"{base}.{key}.{m}"] = r.where[f"{base}.{key}"] = sh.where(f"{column_letters(col)}{row}")
     return roster
+
+
+# The roster's input columns (1-based): name, job, pattern, short time, then each month's 措置 and 特定施設 hours.
+_ROSTER_INPUT_COLS = (*map(column_number, (L.ROSTER_COL_NAME, L.ROSTER_COL_JOB, L.ROSTER_COL_PATTERN,
+                                           L.ROSTER_COL_SHORT)), *(c for m in FISCAL_MONTHS for c in L.roster_cols(m)))
+
+
+@functools.cache
+def _roster_row(row: int) -> tuple[str, str, str, str, tuple[tuple[int, str, str, str], ...], Fields]:
+    """The cells of one roster row: name, job, pattern, short time, the hours (month, key, cell, what) in reading
+    order, and the places of its person (`roster.staff[k]`, `.name` …, `.sochi_hours.4`, `.sochi_hours` …)."""
+    name, job, pattern, short = (f"{c}{row}" for c in (L.ROSTER_COL_NAME, L.ROSTER_COL_JOB, L.ROSTER_COL_PATTERN,
+                                                        L.ROSTER_COL_SHORT))
+    hours = tuple((m, key, f"{column_letters(col)}{row}", what) for m in FISCAL_MONTHS
+                  for key, col, what in zip(("sochi_hours", "tokutei_hours"), L.roster_cols(m), ("措置", "特定施設")))
+    fields: Fields = (("", name), (".name", name), (".job", job), (".pattern", pattern), (".short_time", short),
+                      *((f".{key}{suffix}", ref) for m, key, ref, _ in hours for suffix in (f".{m}", "")))
+    return name, job, pattern, short, hours, fields
 
 
 def _roster_person(r: CellReader, sh: SheetValues, row: int, unread: set[int]) -> dict | None:
     """One roster row → a person (name, job, pattern, short time, hours by month); None when blank or unusable.
     Cells are looked at left to right (the template's チェック names the first unreadable one the same way)."""
-    hour_refs = [f"{column_letters(c)}{row}" for m in FISCAL_MONTHS for c in L.roster_cols(m)]
-    cells = [f"{c}{row}" for c in (L.ROSTER_COL_NAME, L.ROSTER_COL_JOB, L.ROSTER_COL_PATTERN, L.ROSTER_COL_SHORT)]
-    if all(is_blank(sh.value(ref)) for ref in cells + hour_refs):
+    if sh.blank(row, _ROSTER_INPUT_COLS):
         return None
-    name = r.text(sh, f"{L.ROSTER_COL_NAME}{row}")
+    name_ref, job_ref, pattern_ref, short_ref, hour_cells, _ = _roster_row(row)
+    name = r.text(sh, name_ref)
     who = name or f"{row}行目の職員"
-    job = r.text(sh, f"{L.ROSTER_COL_JOB}{row}")
+    job = r.text(sh, job_ref)
     if not job:
-        r.invalid(sh.where(f"{L.ROSTER_COL_JOB}{row}"), f"{who}の職種を選んでください（{'・'.join(L.ROSTER_JOBS)}）。")
-    pattern = r.choice(sh, f"{L.ROSTER_COL_PATTERN}{row}", f"{who}の勤務形態", _PATTERNS)
+        r.invalid(sh.where(job_ref), f"{who}の職種を選んでください（{'・'.join(L.ROSTER_JOBS)}）。")
+    pattern = r.choice(sh, pattern_ref, f"{who}の勤務形態", _PATTERNS)
     if pattern is None:
-        r.invalid(sh.where(f"{L.ROSTER_COL_PATTERN}{row}"), f"{who}の勤務形態を選んでください（A・B・C・D）。")
-    short_ref = f"{L.ROSTER_COL_SHORT}{row}"
+        r.invalid(sh.where(pattern_ref), f"{who}の勤務形態を選んでください（A・B・C・D）。")
     short = sh.value(short_ref)
     if not isinstance(short, bool):
         short = r.choice(sh, short_ref, f"{who}の短時間勤務", _SHORT, (f"{L.ROSTER_SHORT_MARK}（該当）", "空欄"))
     person: dict = {"name": name, "job": unicodedata.normalize("NFKC", job), "pattern": pattern,
                     "short_time": short is True, "sochi_hours": {}, "tokutei_hours": {}}
-    for m in FISCAL_MONTHS:
-        sochi_col, tokutei_col = L.roster_cols(m)
-        for key, col, what in (("sochi_hours", sochi_col, "措置"), ("tokutei_hours", tokutei_col, "特定施設")):
-            hours = r.decimal(sh, f"{column_letters(col)}{row}", f"{who}の{m}月の勤務時間（{what}）", "hours",
-                              text_ok=False)
-            if isinstance(hours, Decimal):
-                person[key][m] = hours
-            elif hours is BAD:
-                unread.add(m)
+    for m, key, ref, what in hour_cells:
+        hours = r.decimal(sh, ref, f"{who}の{m}月の勤務時間（{what}）", "hours", text_ok=False)
+        if isinstance(hours, Decimal):
+            person[key][m] = hours
+        elif hours is BAD:
+            unread.add(m)
     return person if job and isinstance(pattern, str) else None
 
 
 def _initiative_code(r: CellReader, sh: SheetValues, ref: str) -> str:
     """⑰, or 17 / (17) typed as a number → ⑰; other text is kept and judged by the engine."""
     raw = r.text(sh, ref)
+    if not raw:
+        return raw  # (a blank cell: no catalog code is "", and "" holds no digits)
     catalog = default_catalog()
     if catalog.knows(raw):
         return raw
     digits = unicodedata.normalize("NFKC", raw).strip("()（）第番 ")
+    if not digits.isdigit():
+        return raw
+    try:
+        number = int(digits)
+    except ValueError:  # digits int() refuses: more than 4,300 of them, or not decimal (𐩀): no item has that number
+        return raw
     for item in catalog.items.values():
-        if digits.isdigit() and int(digits) == item.number:
+        if number == item.number:
             r.normalised(sh.where(ref), raw, item.code)
             return item.code
     return raw
@@ -211,11 +236,7 @@ def read_initiatives(r: CellReader, sh: SheetValues) -> list[dict]:
     """ア/イ/ウ count when a status is chosen; the further rows when a number is given. Left to right: a further
     row without a number is reported at the number (its status is not looked at), then a missing or unknown status."""
     out: list[dict] = []
-    rows: list[tuple[str | None, int, bool]] = [(code, row, True) for code, row in L.INITIATIVE_FIXED_ROWS.items()]
-    rows += [(None, row, False) for row in L.INITIATIVE_EXTRA_ROWS]
-    for code, row, fixed in rows:
-        ref = {k: f"{c}{row}" for k, c in (("code", L.INI_COL_CODE), ("status", L.INI_COL_STATUS),
-                                            ("detail", L.INI_COL_DETAIL))}
+    for code, fixed, ref, fields in _INITIATIVE_ROWS:
         detail = r.text(sh, ref["detail"])
         if not fixed:
             code = _initiative_code(r, sh, ref["code"])
@@ -230,22 +251,27 @@ def read_initiatives(r: CellReader, sh: SheetValues) -> list[dict]:
             continue
         if status is BAD:
             continue
-        k = len(out)
+        r.where.add(f"initiatives[{len(out)}]", sh, fields)
         out.append({"code": code, "status": status, "detail": detail})
-        r.where[f"initiatives[{k}]"] = sh.where(ref["code"])
-        for field in ("code", "status", "detail"):
-            r.where[f"initiatives[{k}].{field}"] = sh.where(ref[field])
     return out
+
+
+def _initiative_row(code: str | None, row: int) -> tuple[str | None, bool, dict[str, str], Fields]:
+    """ア/イ/ウ (code given) or a further row: its code, whether it is fixed, its cells and its places."""
+    ref = {k: f"{c}{row}" for k, c in (("code", L.INI_COL_CODE), ("status", L.INI_COL_STATUS),
+                                        ("detail", L.INI_COL_DETAIL))}
+    return code, code is not None, ref, (("", ref["code"]), *((f".{k}", v) for k, v in ref.items()))
+
+
+_INITIATIVE_ROWS = (*(_initiative_row(code, row) for code, row in L.INITIATIVE_FIXED_ROWS.items()),
+                    *(_initiative_row(None, row) for row in L.INITIATIVE_EXTRA_ROWS))
 
 
 def read_expenses(r: CellReader, sh: SheetValues) -> list[dict]:
     """Spending lines: every row with any value."""
     out: list[dict] = []
-    cols = {"category": L.EXP_COL_CATEGORY, "description": L.EXP_COL_DESCRIPTION,
-            "planned_yen": L.EXP_COL_PLANNED, "actual_yen": L.EXP_COL_ACTUAL}
-    for row in L.EXPENSE_ROWS:
-        refs = {k: f"{c}{row}" for k, c in cols.items()}
-        if all(is_blank(sh.value(ref)) for ref in refs.values()):
+    for row, refs, fields in _EXPENSE_ROWS:
+        if sh.blank(row, _EXPENSE_COLS):
             continue
         line: dict = {"category": unicodedata.normalize("NFKC", r.text(sh, refs["category"])),
                       "description": r.text(sh, refs["description"])}
@@ -260,9 +286,20 @@ def read_expenses(r: CellReader, sh: SheetValues) -> list[dict]:
                 r.findings.insert(before, finding("INPUT_INVALID", f"{row}行目の経費区分を選んでください"
                                                   f"（{'・'.join(L.EXPENSE_CATEGORIES[:2])}）。", sh.where(refs["category"])))
             continue
-        k = len(out)
+        r.where.add(f"expenses[{len(out)}]", sh, fields)
         out.append(line)
-        r.where[f"expenses[{k}]"] = sh.where(refs["category"])
-        for key, ref in refs.items():
-            r.where[f"expenses[{k}].{key}"] = sh.where(ref)
     return out
+
+
+_EXPENSE_FIELDS = {"category": L.EXP_COL_CATEGORY, "description": L.EXP_COL_DESCRIPTION,
+                   "planned_yen": L.EXP_COL_PLANNED, "actual_yen": L.EXP_COL_ACTUAL}
+_EXPENSE_COLS = tuple(map(column_number, _EXPENSE_FIELDS.values()))
+
+
+def _expense_row(row: int) -> tuple[int, dict[str, str], Fields]:
+    """A spending line's row, its cells and its places (`expenses[k]`: the category; `.planned_yen` …)."""
+    refs = {k: f"{c}{row}" for k, c in _EXPENSE_FIELDS.items()}
+    return row, refs, (("", refs["category"]), *((f".{k}", ref) for k, ref in refs.items()))
+
+
+_EXPENSE_ROWS = tuple(map(_expense_row, L.EXPENSE_ROWS))
