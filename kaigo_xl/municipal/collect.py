@@ -46,8 +46,8 @@ NAME_CELL = layout.cell(layout.S_FACILITY, layout.FIELD_BY_KEY["facility.name"].
 class BookResult:
     """What the summary needs from one returned workbook; plain values only, cheap to send between processes.
 
-    Add a field here (with a default) when the summary needs a new figure: the frame (kaigo_xl.municipal.frames)
-    picks it up through its column list.
+    Add a field here (with a default) when the summary needs a new figure: the tables and frames
+    (kaigo_xl.municipal.tables) pick it up through their column list.
     """
 
     file: str  # relative to the collected folder, "/" separators, cleaned for display

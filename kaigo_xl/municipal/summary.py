@@ -2,8 +2,8 @@
 include, and the documented JSON.
 
 Computing and writing are apart: `Summary` holds every figure (totals are sums of the per-facility results, never
-computed again); kaigo_xl.municipal.frames turns it into pandas frames, and every writer (summary workbook, CSV)
-lays out those frames.
+computed again); kaigo_xl.municipal.tables turns it into the rows every writer (summary workbook, CSV) lays out,
+and kaigo_xl.municipal.frames into pandas frames of the same rows.
 """
 
 from __future__ import annotations

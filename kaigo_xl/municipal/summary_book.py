@@ -1,10 +1,10 @@
 """The summary workbook: 概要 (one page), 集計, 差し戻し一覧, 未提出, 指摘一覧, 支払予定 (with a bar chart) and
 読込不可・対象外.
 
-Every table is laid out from the frames of kaigo_xl.municipal.frames (the same frames the Python API returns);
-rows are written as XML by kaigo_xl.municipal.sheetxml, so text from a facility, a file name or a list is always an
-inline string. Totals are SUBTOTAL formulas (a filter re-totals) with their value cached, and a row under them says
-in words what each total includes; 概要 says it with the figures. On paper: 概要 is one A4 page; 集計 prints on A3
+Every table is laid out from the rows of kaigo_xl.municipal.tables (the rows the Python API's frames are built
+from); rows are written as XML by kaigo_xl.municipal.sheetxml, so text from a facility, a file name or a list is
+always an inline string. Totals are SUBTOTAL formulas (a filter re-totals) with their value cached, and a row under
+them says in words what each total includes; 概要 says it with the figures. On paper: 概要 is one A4 page; 集計 prints on A3
 landscape in two blocks (who and how much; then the twelve months) with 施設番号・施設名 repeated and names
 wrapped, never cut; the other sheets fit A4 landscape one page wide. The font is the template's Japanese font.
 """
@@ -17,8 +17,8 @@ from openpyxl import Workbook
 from openpyxl.chart import Reference
 from openpyxl.utils import get_column_letter
 
-from kaigo_xl.municipal import frames as F
 from kaigo_xl.municipal import summary_lists
+from kaigo_xl.municipal import tables as T
 from kaigo_xl.municipal.collect import STATUS_OK, SUMMARY_MARK
 from kaigo_xl.municipal.sheetxml import (
     BOLD,
@@ -42,7 +42,7 @@ A3_WIDTH_UNITS = 170  # column-width units across A3 landscape at 100 % within o
 YEN, BOLD_YEN = Look(kind="yen"), Look(kind="yen", bold=True)
 
 # What each total of 集計 includes, said under it (issue: 加算総額 total vs 支払予定 total must be explained).
-INCLUDES = {"エラー": "全冊", "注意": "全冊", F.FTE: "計算できた施設",
+INCLUDES = {"エラー": "全冊", "注意": "全冊", T.FTE: "計算できた施設",
             "加算総額（円）": "計算できた施設（要修正を含む）", "対象経費 計画（円）": "入力のある施設",
             "対象経費 実績（円）": "入力のある施設", "受領額（円）": "入力のある施設", "返還見込額（円）": "入力のある施設"}
 MONTH_INCLUDES = "計画書のみ（実績報告書は含まない）"
@@ -56,8 +56,7 @@ def summary_bytes(summary: Summary) -> bytes:
     wb.properties.creator = "kaigo-xl"
     looks = Styles(wb.create_sheet("_styles"))
     wb.remove(wb["_styles"])
-    book = F.book_frame(summary)
-    sheets = [_overview_sheet(wb, looks, summary), _summary_sheet(wb, looks, summary, book),
+    sheets = [_overview_sheet(wb, looks, summary), _summary_sheet(wb, looks, summary),
               *summary_lists.list_sheets(wb, looks, summary), _payments_sheet(wb, looks, summary),
               summary_lists.excluded_sheet(wb, looks, summary)]
     return assemble(wb, sheets)
@@ -100,12 +99,12 @@ def _overview_sheet(wb: Workbook, looks: Styles, summary: Summary) -> Sheet:
 
 # ---- 集計 ----
 
-def _summary_sheet(wb: Workbook, looks: Styles, summary: Summary, book) -> Sheet:
-    cols = F.facility_columns(summary.month_labels())
-    rows = F.table_rows(book, cols)
+def _summary_sheet(wb: Workbook, looks: Styles, summary: Summary) -> Sheet:
+    cols = T.facility_columns(summary.month_labels())
+    rows = T.facility_rows(summary, cols)
     name_width = min(40.0, max([16.0, *(display_width(str(r[1] or "")) + 2.0 for r in rows)]))
     widths = [name_width if c.header == "施設名" else c.width for c in cols]
-    split_after = [c.header for c in cols].index(F.FILE) + 1
+    split_after = [c.header for c in cols].index(T.FILE) + 1
     n_ok = sum(1 for r in summary.results if r.status == STATUS_OK)
     sh = start_sheet(wb, looks, S_SUMMARY, f"{summary.year_label} 介護人材確保・職場環境改善等加算 集計",
                      f"{len(summary.results)}施設（提出可 {n_ok}、要修正 {len(summary.results) - n_ok}）・読込不可 "
@@ -113,13 +112,13 @@ def _summary_sheet(wb: Workbook, looks: Styles, summary: Summary, book) -> Sheet
                      "  合計の中身はシート「概要」", [c.header for c in cols], widths, freeze="C",
                      **_in_blocks(widths, split_after))
     kinds = [Look(kind=c.kind if c.kind in ("yen", "fte", "count") else "text",
-                  wrap=c.header in ("施設名", F.FILE), center=c.kind in ("category", "bool")) for c in cols]
+                  wrap=c.header in ("施設名", T.FILE), center=c.kind in ("category", "bool")) for c in cols]
     for row in rows:
         sh.append(list(zip(row, kinds)), height=height((str(row[1] or ""), name_width),
                                                       (str(row[split_after - 1] or ""), widths[split_after - 1])))
     first, last = HEADER_ROW + 1, sh.row
     filter_rows(sh, len(cols))
-    sums = F.totals(rows, cols)
+    sums = T.totals(rows, cols)
     total_cells: list = [None, (f"合計（{len(summary.results)}施設）", BOLD)]
     words: list = [None, ("合計に含むもの（合計は表示中の行の SUBTOTAL）", WRAP)]
     for i, c in enumerate(cols[2:], start=2):
