@@ -111,11 +111,11 @@ def _summary_sheet(wb: Workbook, looks: Styles, summary: Summary) -> Sheet:
                      f"{len(summary.unreadable)}件  {summary.year_sentence()}  作成 {summary.created:%Y-%m-%d %H:%M}"
                      "  合計の中身はシート「概要」", [c.header for c in cols], widths, freeze="C",
                      **_in_blocks(widths, split_after))
-    kinds = [Look(kind=c.kind if c.kind in ("yen", "fte", "count") else "text",
-                  wrap=c.header in ("施設名", T.FILE), center=c.kind in ("category", "bool")) for c in cols]
+    ids = looks.ids([Look(kind=c.kind if c.kind in ("yen", "fte", "count") else "text",
+                          wrap=c.header in ("施設名", T.FILE), center=c.kind in ("category", "bool")) for c in cols])
     for row in rows:
-        sh.append(list(zip(row, kinds)), height=height((str(row[1] or ""), name_width),
-                                                      (str(row[split_after - 1] or ""), widths[split_after - 1])))
+        sh.values(row, ids, height=height((str(row[1] or ""), name_width),
+                                          (str(row[split_after - 1] or ""), widths[split_after - 1])))
     first, last = HEADER_ROW + 1, sh.row
     filter_rows(sh, len(cols))
     sums = T.totals(rows, cols)
@@ -151,20 +151,19 @@ def _payments_sheet(wb: Workbook, looks: Styles, summary: Summary) -> Sheet:
     sh = start_sheet(wb, looks, S_PAYMENTS, f"{summary.year_label} 支払予定（月別）",
                      "計画書のブックの支払回数・初回の月による（実績報告書・ほかの年度・読込不可のブックは含みません）。",
                      headers, [14, 16, 10] + [18] * len(paying), freeze="D", title_cols="A:A", header_lines=4)
-    count = Look(kind="count")
     totals = summary.month_totals()
     last = get_column_letter(3 + len(paying))
+    ids = looks.ids([Look(), BOLD_YEN, Look(kind="count")] + [YEN] * len(paying))
     for i, month in enumerate(summary.month_labels()):
         row = HEADER_ROW + 1 + i
         values = [r.payments[i] for r in paying]
         total = Formula(f"SUM(D{row}:{last}{row})", totals[i]) if paying else 0
-        sh.append([(month, Look()), (total, BOLD_YEN), (sum(1 for v in values if v), count)]
-                  + [(v, YEN) for v in values])
+        sh.values([month, total, sum(1 for v in values if v), *values], ids)
     first, end = HEADER_ROW + 1, HEADER_ROW + 12
-    sh.append([("合計", BOLD), (Formula(f"SUM(B{first}:B{end})", sum(totals)), BOLD_YEN),
-               (len(paying), Look(kind="count", bold=True))]
-              + [(Formula(f"SUM({get_column_letter(4 + j)}{first}:{get_column_letter(4 + j)}{end})",
-                          sum(r.payments)), BOLD_YEN) for j, r in enumerate(paying)])
+    columns = [get_column_letter(4 + j) for j in range(len(paying))]
+    sh.values(["合計", Formula(f"SUM(B{first}:B{end})", sum(totals)), len(paying)]
+              + [Formula(f"SUM({c}{first}:{c}{end})", sum(r.payments)) for c, r in zip(columns, paying)],
+              looks.ids([BOLD, BOLD_YEN, Look(kind="count", bold=True)] + [BOLD_YEN] * len(paying)))
     chart = styles.column_chart("月別の支払予定額", "円", "#,##0", width=24, height=10)
     chart.add_data(Reference(sh.ws, min_col=2, min_row=HEADER_ROW, max_row=end), titles_from_data=True)
     chart.set_categories(Reference(sh.ws, min_col=1, min_row=first, max_row=end))
