@@ -67,7 +67,7 @@ class Summary:
         return sum((f for r in self.results if (f := r.average_fraction) is not None), Fraction(0))
 
     def month_totals(self) -> list[int]:
-        return [sum(r.payments[i] for r in self.results) for i in range(12)]
+        return [sum(month) for month in zip(*(r.payments for r in self.results))] or [0] * 12
 
     def month_labels(self) -> list[str]:
         return [wareki_month(calendar_year(self.fiscal_year, m), m) for m in FISCAL_MONTHS]

@@ -98,20 +98,22 @@ def in_table(summary: Summary) -> list[BookResult]:
 def facility_rows(summary: Summary, cols: list[Column]) -> list[list[object]]:
     """The rows of 集計 and of the CSV, values as a sheet shows them: int yen and counts, the average as a
     Decimal to 6 places, ○/× for 加算要件, a category outside its list as empty, text ("" when empty)."""
-    shows = [_shows(c) for c in cols]
-    return [[show(c.get(r)) for c, show in zip(cols, shows)] for r in in_table(summary)]
+    books = in_table(summary)
+    return [list(row) for row in zip(*(_shown(c, [c.get(r) for r in books]) for c in cols))]
 
 
-def _shows(col: Column) -> Callable[[object], object]:
+def _shown(col: Column, values: list) -> list:
+    """A column's values as its cells show them (a column at a time: 100,000 cells for 3,300 books)."""
     if col.kind in ("yen", "count"):
-        return lambda v: None if v is None else int(v)  # type: ignore[call-overload]
+        return [None if v is None else int(v) for v in values]
     if col.kind == "fte":
-        return lambda v: fte_value(v) if isinstance(v, Fraction) else None
+        exact = {v: fte_value(v) for v in set(values) if isinstance(v, Fraction)}  # averages repeat (6 µs each)
+        return [exact[v] if isinstance(v, Fraction) else None for v in values]
     if col.kind == "category":
-        return lambda v: v if v in col.categories else None
+        return [v if v in col.categories else None for v in values]
     if col.kind == "bool":
-        return lambda v: None if v is None else "○" if v else "×"
-    return lambda v: str(v or "")
+        return [None if v is None else "○" if v else "×" for v in values]
+    return [str(v or "") for v in values]
 
 
 def fte_value(average: Fraction | None, places: int = 6) -> Decimal | None:
@@ -122,9 +124,9 @@ def fte_value(average: Fraction | None, places: int = 6) -> Decimal | None:
 def totals(rows: list[list[object]], cols: list[Column]) -> list[object]:
     """The value of each total (what SUBTOTAL gives with every row shown): the sum of the column's cells."""
     out: list[object] = []
-    for i, c in enumerate(cols):
-        values = [v for row in rows if isinstance(v := row[i], int | Decimal) and not isinstance(v, bool)]
-        out.append(sum(values, Decimal(0) if c.kind == "fte" else 0) if c.total and values else None)
+    for c, column in zip(cols, zip(*rows) if rows else [()] * len(cols)):
+        values = [v for v in column if isinstance(v, int | Decimal) and not isinstance(v, bool)] if c.total else []
+        out.append(sum(values, Decimal(0) if c.kind == "fte" else 0) if values else None)
     return out
 
 

@@ -13,6 +13,7 @@ import os
 import re
 import unicodedata
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 # Bidirectional formatting characters: embeddings, overrides, isolates and the marks (Unicode TR 9).
@@ -104,4 +105,9 @@ def loose(text: str) -> str:
 
 def display_width(text: str) -> int:
     """Columns a text takes in a spreadsheet cell: wide (Japanese) characters count two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return len(text) if text.isascii() else sum(map(_char_width, text))
+
+
+@lru_cache(maxsize=4096)
+def _char_width(ch: str) -> int:
+    return 2 if unicodedata.east_asian_width(ch) in "WF" else 1

@@ -113,3 +113,17 @@ def test_writing_the_workbook_and_the_csv_does_not_import_pandas():
             "summary_bytes(s), csv_bytes(s)\n"
             "print('pandas' in sys.modules)")
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"
+
+
+def test_display_width_counts_wide_characters_twice():
+    from kaigo_xl.municipal.text import display_width
+
+    assert [display_width(t) for t in ("", "abc 1", "養護ホーム", "ＡＢＣ", "ｱｲｳ", "a養𠮷\n")] == [0, 5, 10, 6, 3, 6]
+
+
+def test_month_totals_add_the_years_books_month_by_month():
+    books = [_book("a.xlsx", "1", 54_000), _book("b.xlsx", "2", 108_000), _book("c.xlsx", "3", 1, year=2024)]
+    books[1].payments[11] = 7
+    s = build_summary(books, [])
+    assert s.month_totals() == [162_000] + [0] * 10 + [7]
+    assert build_summary([], []).month_totals() == [0] * 12
