@@ -168,7 +168,10 @@ TITLE, HEAD, BOLD, WRAP = Look(title=True), Look(header=True), Look(bold=True), 
 
 def lines(text: str, width: float) -> int:
     """How many lines a text wraps to in a column of `width` units (wide characters count two)."""
-    return sum(max(1, math.ceil(display_width(part) / max(1.0, width - 1))) for part in (text or "").split("\n"))
+    per_line = max(1.0, width - 1)
+    if "\n" not in (text := text or ""):
+        return max(1, math.ceil(display_width(text) / per_line))
+    return sum(max(1, math.ceil(display_width(part) / per_line)) for part in text.split("\n"))
 
 
 def height(*texts_and_widths: tuple[str, float]) -> float:

@@ -125,7 +125,7 @@ def totals(rows: list[list[object]], cols: list[Column]) -> list[object]:
     """The value of each total (what SUBTOTAL gives with every row shown): the sum of the column's cells."""
     out: list[object] = []
     for c, column in zip(cols, zip(*rows) if rows else [()] * len(cols)):
-        values = [v for v in column if isinstance(v, int | Decimal) and not isinstance(v, bool)] if c.total else []
+        values = [v for v in column if isinstance(v, (int, Decimal)) and not isinstance(v, bool)] if c.total else []
         out.append(sum(values, Decimal(0) if c.kind == "fte" else 0) if values else None)
     return out
 
