@@ -83,7 +83,7 @@ class Styles:
 Cell = tuple[Any, Look]
 
 
-class Texts(dict):
+class _Texts(dict):
     """The inline-string XML of each text, made once (states, types and headings repeat down a table)."""
 
     def __missing__(self, text: str) -> str:
@@ -101,7 +101,7 @@ class Sheet:
         self.cols = "".join(f'<col width="{safe_string(float(w))}" customWidth="1" min="{i}" max="{i}" />'
                             for i, w in enumerate(widths, start=1))
         self.looks = looks or Styles(self.ws)
-        self.texts = Texts()
+        self.texts = _Texts()
         self.row = 0
         self.rows: list[str] = []  # the XML of rows 1, 2, …
 
@@ -115,6 +115,8 @@ class Sheet:
     def values(self, values: Sequence[Any], styles: Sequence[str], height: float | None = None) -> int:
         """Add a row with a cell in every column: `values[i]` (None: an empty cell) in style `styles[i]` (from
         `Styles.ids`, made once per table); returns its number."""
+        if len(styles) != len(values):
+            raise ValueError(f"{len(values)} values, {len(styles)} styles")
         n, out, texts = self.row + 1, [], self.texts
         for letter, style, value in zip(_letters(len(values)), styles, values):
             kind = type(value)  # the common cases said directly, as cell_xml says them (bool is not int here)
