@@ -1,6 +1,6 @@
 """All benchmarks, one after another (`make bench`). Each prints a Markdown table with ratios to its own baseline.
 
-    .venv/bin/python benchmarks/run_all.py            # engine, add-in, collect and distribute (3,300 books; a few minutes)
+    .venv/bin/python benchmarks/run_all.py            # engine, add-in, collect and its tail, distribute (a few minutes)
     .venv/bin/python benchmarks/run_all.py --quick    # smaller N for a first look
 """
 
@@ -19,6 +19,7 @@ def main() -> int:
         ["engine.py"] + (["--n", "200"] if quick else []),
         ["addin.py"] + (["--n", "100", "--script-runs", "3"] if quick else []),
         ["collect.py", "--baseline-limit", "330"] + (["--n", "330"] if quick else []),
+        ["summary.py"] + (["--n", "330"] if quick else []),
         ["distribute.py"] + (["--sizes", "100"] if quick else []),
     ]
     code = 0

@@ -4,6 +4,7 @@
 配布一覧.csv read back), filenames (names safe on Windows), text (cleaning every outside string for display),
 distribute, collect (one book → a plain result) and pool (many books in worker processes, surviving a worker's
 death), reconcile (books against the list: 未提出, wrong numbers), summary (one fiscal year in figures, JSON),
-frames (the pandas frames every table is laid out from), export (CSV), feedback (差し戻し), sheetxml / summary_book /
-summary_lists (the summary workbook), service (the round without printing) and api (`kaigo_xl.collect_frame` …).
+tables (the rows every table is laid out from), frames (the same rows as pandas frames), export (CSV), feedback
+(差し戻し), sheetxml / summary_book / summary_lists (the summary workbook), service (the round without printing) and
+api (`kaigo_xl.collect_frame` …).
 """

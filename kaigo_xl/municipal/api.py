@@ -1,7 +1,7 @@
 """The municipality's round for Python and pandas: `kaigo_xl.collect_frame`, `kaigo_xl.findings_frame`,
 `kaigo_xl.collect_summary` (re-exported lazily by `kaigo_xl/__init__.py`, so `import kaigo_xl` stays light).
 
-The frames are the very ones the command's summary workbook and CSV are laid out from (kaigo_xl.municipal.frames).
+The frames hold the very rows the command's summary workbook and CSV are laid out from (kaigo_xl.municipal.tables).
 Pass a folder to read it, or a `Summary` from `collect_summary` to get both frames from one reading.
 """
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import stat
 import tempfile
 import zipfile
 from collections.abc import Iterator, Set
@@ -46,8 +45,8 @@ NAME_CELL = layout.cell(layout.S_FACILITY, layout.FIELD_BY_KEY["facility.name"].
 class BookResult:
     """What the summary needs from one returned workbook; plain values only, cheap to send between processes.
 
-    Add a field here (with a default) when the summary needs a new figure: the frame (kaigo_xl.municipal.frames)
-    picks it up through its column list.
+    Add a field here (with a default) when the summary needs a new figure: the tables and frames
+    (kaigo_xl.municipal.tables) pick it up through their column list.
     """
 
     file: str  # relative to the collected folder, "/" separators, cleaned for display
@@ -99,16 +98,19 @@ class Scan:
 
 def scan(folder: Path, exclude: Set[Path] = frozenset(), exclude_dirs: Set[Path] = frozenset()) -> Scan:
     """Every workbook under `folder` (sorted), ignoring lock files, backups, hidden files, our own outputs
-    (`exclude`, resolved paths) and folders we write into (`exclude_dirs`, e.g. the feedback folder)."""
+    (`exclude`, resolved paths) and folders we write into (`exclude_dirs`, e.g. the feedback folder).
+
+    The folder is resolved once and each file's resolved path is its folder's and its name — only a link is
+    resolved on its own (by where it points) — and whether a file is regular comes from the listing (a link is
+    followed): no system call per file, which matters on a network share."""
     books, skipped = [], []
-    for root, dirs, files in os.walk(folder):
-        here = Path(root)
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and (here / d).resolve() not in exclude_dirs)
-        for name in sorted(files):
-            path = here / name
-            if _ignored(name) or path.resolve() in exclude:
+    for here, real, files in _walk(folder, folder.resolve(), exclude_dirs):
+        names = {p.name.lower() for p in exclude if p.parent == real}  # our outputs in this very folder
+        for entry in files:
+            path = here / entry.name
+            if _ignored(entry.name) or _ours(entry, path, real, names, exclude):
                 continue
-            if not _regular(path):
+            if not _regular(entry):
                 skipped.append(file_label(path, folder))
             elif path.suffix.lower() in BOOK_SUFFIXES:
                 books.append(path)
@@ -117,10 +119,51 @@ def scan(folder: Path, exclude: Set[Path] = frozenset(), exclude_dirs: Set[Path]
     return Scan(books, skipped)
 
 
-def _regular(path: Path) -> bool:
+def _walk(here: Path, real: Path, exclude_dirs: Set[Path]) -> Iterator[tuple[Path, Path, list[os.DirEntry]]]:
+    """As os.walk (top down, names sorted, links to folders listed but never entered, unreadable folders passed
+    over): each folder, its resolved path and its entries that are not folders; hidden and excluded folders left
+    out."""
+    try:
+        with os.scandir(here) as listing:
+            entries = sorted(listing, key=lambda e: e.name)
+    except OSError:
+        return
+    folders: list[os.DirEntry] = []
+    files: list[os.DirEntry] = []
+    for e in entries:
+        (folders if _is_dir(e) else files).append(e)
+    yield here, real, files
+    for d in folders:
+        if not d.name.startswith(".") and not _is_link(d) and real / d.name not in exclude_dirs:
+            yield from _walk(here / d.name, real / d.name, exclude_dirs)
+
+
+def _is_dir(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _is_link(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_symlink()
+    except OSError:
+        return False
+
+
+def _ours(entry: os.DirEntry, path: Path, real: Path, names: Set[str], exclude: Set[Path]) -> bool:
+    """Whether the file is one of our outputs (`exclude`): a link by where it points, any other by where it is
+    (`names`: the outputs' names in its folder, lowercased as Windows compares paths; a first look)."""
+    if _is_link(entry):
+        return path.resolve() in exclude
+    return entry.name.lower() in names and real / entry.name in exclude
+
+
+def _regular(entry: os.DirEntry) -> bool:
     """A FIFO, a device or a socket would block or never end: only regular files (or links to them) are read."""
     try:
-        return stat.S_ISREG(path.stat().st_mode)
+        return entry.is_file()
     except OSError:
         return False
 

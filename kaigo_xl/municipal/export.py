@@ -1,4 +1,4 @@
-"""The summary as CSV for other systems: the rows of the 集計 sheet, from the same frame.
+"""The summary as CSV for other systems: the rows of the 集計 sheet, from the same table.
 
 UTF-8 with a BOM by default (Excel opens it with the right characters); `cp932` (Shift_JIS) for systems that only
 take that, where a character Shift_JIS cannot hold becomes 「?」 and is counted so the command can say so.
@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 
-from kaigo_xl.municipal import frames as F
+from kaigo_xl.municipal import tables as T
 from kaigo_xl.municipal.summary import Summary
 from kaigo_xl.municipal.text import csv_cell
 
@@ -19,14 +19,14 @@ CSV_ENCODINGS = {"utf-8": "utf-8-sig", "utf-8-sig": "utf-8-sig", "cp932": "cp932
 
 
 def csv_text(summary: Summary) -> str:
-    cols = F.facility_columns(summary.month_labels())
-    rows = F.table_rows(F.book_frame(summary), cols)
+    cols = T.facility_columns(summary.month_labels())
+    rows = T.facility_rows(summary, cols)
     buf = io.StringIO(newline="")
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow([c.header for c in cols])
     for row in rows:
         w.writerow([csv_cell(v) for v in row])
-    w.writerow([csv_cell(v) for v in [None, f"合計（{len(summary.results)}施設）", *F.totals(rows, cols)[2:]]])
+    w.writerow([csv_cell(v) for v in [None, f"合計（{len(summary.results)}施設）", *T.totals(rows, cols)[2:]]])
     return buf.getvalue()
 
 

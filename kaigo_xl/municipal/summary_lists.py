@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import pandas as pd
 from openpyxl import Workbook
 
-from kaigo_xl.municipal import frames as F
+from kaigo_xl.municipal import tables as T
 from kaigo_xl.municipal.feedback import feedback_items
 from kaigo_xl.municipal.sheetxml import (
     HEADER_ROW,
@@ -81,23 +80,15 @@ def _missing_sheet(wb: Workbook, looks: Styles, summary: Summary) -> Sheet:
 
 
 def _findings_sheet(wb: Workbook, looks: Styles, summary: Summary) -> Sheet:
-    full = F.findings_frame(summary)
-    table = F.collapsed_findings(full)
+    full = T.finding_rows(summary)
     widths = [28, 13, 22, 12, 9, 22, 7, 6, 80]
     sh = start_sheet(wb, looks, S_FINDINGS, f"{summary.year_label} 指摘一覧（{len(full)}件）",
                      "エラー・注意・情報の順。同じブックの同じ種類の「情報」は1行にまとめ、件数を示しています。",
-                     F.FINDING_COLUMNS, widths)
-    columns = {c: table[c].astype(object).tolist() for c in F.FINDING_COLUMNS}
-    for i in range(len(table)):
-        _texts(sh, widths, [_plain(columns[c][i]) for c in F.FINDING_COLUMNS])
+                     T.FINDING_COLUMNS, widths)
+    for row in T.collapsed_rows(full):
+        _texts(sh, widths, row)
     filter_rows(sh, len(widths))
     return sh
-
-
-def _plain(value: object) -> object:
-    if value is None or value is pd.NA:
-        return None
-    return int(value) if isinstance(value, int) else str(value)
 
 
 def excluded_sheet(wb: Workbook, looks: Styles, summary: Summary) -> Sheet:

@@ -13,6 +13,7 @@ import os
 import re
 import unicodedata
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 # Bidirectional formatting characters: embeddings, overrides, isolates and the marks (Unicode TR 9).
@@ -20,6 +21,8 @@ BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u206
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _BIDI = re.compile("[" + "".join(sorted(BIDI_CONTROLS)) + "]")
 _NON_CHARACTERS = re.compile("[\ufffe\uffff]")
+_ESCAPED_BYTES = re.compile("[\udc80-\udcff]")  # how Python reads undecodable bytes of a file name
+_SURROGATES = re.compile("[\ud800-\udfff]")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -29,7 +32,7 @@ def from_surrogates(text: str) -> tuple[str, str]:
     Windows zips store names in Shift_JIS (cp932); we try it first, then UTF-8; bytes that are neither are
     shown as U+FFFD. The encoding is "" when the text had no escapes.
     """
-    if not any("\udc80" <= ch <= "\udcff" for ch in text):
+    if not _ESCAPED_BYTES.search(text):
         return text, ""
     raw = os.fsencode(text)
     for encoding in ("cp932", "utf-8"):
@@ -46,11 +49,17 @@ def shown(value: str) -> str:
     Control characters become their visible pictures (U+0007 → ␇) so a clerk can still tell two names apart;
     lone surrogates become U+FFFD; bidi controls are dropped.
     """
+    if value.isascii():  # nothing but control characters to show
+        return _CONTROL.sub(_picture, value)
     text, _ = from_surrogates(value)
-    text = "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in text)
+    text = _SURROGATES.sub("\ufffd", text)
     text = _BIDI.sub("", text)
     text = _NON_CHARACTERS.sub("\ufffd", text)
-    return _CONTROL.sub(lambda m: chr(0x2400 + ord(m.group(0))) if m.group(0) != "\x7f" else "\u2421", text)
+    return _CONTROL.sub(_picture, text)
+
+
+def _picture(m: re.Match[str]) -> str:
+    return chr(0x2400 + ord(m.group(0))) if m.group(0) != "\x7f" else "\u2421"
 
 
 def file_label(path: Path, folder: Path) -> str:
@@ -82,7 +91,7 @@ def csv_cell(value: object) -> str:
         return ""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
-    if isinstance(value, int | Decimal):
+    if isinstance(value, (int, Decimal)):
         return str(value)
     text = str(value)
     if text.startswith(FORMULA_STARTS):
@@ -104,4 +113,9 @@ def loose(text: str) -> str:
 
 def display_width(text: str) -> int:
     """Columns a text takes in a spreadsheet cell: wide (Japanese) characters count two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return len(text) if text.isascii() else sum(map(_char_width, text))
+
+
+@lru_cache(maxsize=4096)
+def _char_width(ch: str) -> int:
+    return 2 if unicodedata.east_asian_width(ch) in "WF" else 1

@@ -32,9 +32,14 @@ def cell_xml(ref: str, value: Value, style: str | None) -> str:
         return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
     if isinstance(value, int | Decimal):
         return f'<c r="{ref}"{s}><v>{value}</v></c>'
-    text = _XML_ILLEGAL.sub("", str(value))
+    return f'<c r="{ref}"{s}{inline_string(str(value))}'
+
+
+def inline_string(text: str) -> str:
+    """The end of a text cell's `<c` element, from its type on: an inline string (never a formula, never shared)."""
+    text = _XML_ILLEGAL.sub("", text)
     space = ' xml:space="preserve"' if text != text.strip() else ""
-    return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{escape(text)}</t></is></c>'
+    return f' t="inlineStr"><is><t{space}>{escape(text)}</t></is></c>'
 
 
 def sheet_members(zf: zipfile.ZipFile) -> dict[str, str]:
