@@ -26,6 +26,15 @@ _KINDS = (
 )
 
 
+def resolved(path: Path) -> Path:
+    """Where `path` leads (Path.resolve), or the path made absolute when its links go round in a loop or cannot be
+    followed: for telling places apart, never for opening (opening such a path is refused with its own message)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: Path.resolve's "Symlink loop" (Python ≤ 3.12)
+        return path.absolute()
+
+
 def not_regular_reason(mode: int) -> str | None:
     """Why a file of this st_mode cannot be read as an input file, or None for a regular file."""
     if stat.S_ISREG(mode):

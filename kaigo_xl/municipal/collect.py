@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
+from kaigo_xl.files import resolved
 from kaigo_xl.models import FISCAL_MONTHS
 from kaigo_xl.municipal.text import file_label, has_controls, name_encoding, shown
 from kaigo_xl.policy import Policy
@@ -104,7 +105,7 @@ def scan(folder: Path, exclude: Set[Path] = frozenset(), exclude_dirs: Set[Path]
     resolved on its own (by where it points) — and whether a file is regular comes from the listing (a link is
     followed): no system call per file, which matters on a network share."""
     books, skipped = [], []
-    for here, real, files in _walk(folder, folder.resolve(), exclude_dirs):
+    for here, real, files in _walk(folder, resolved(folder), exclude_dirs):
         names = {p.name.lower() for p in exclude if p.parent == real}  # our outputs in this very folder
         for entry in files:
             path = here / entry.name
@@ -156,7 +157,7 @@ def _ours(entry: os.DirEntry, path: Path, real: Path, names: Set[str], exclude: 
     """Whether the file is one of our outputs (`exclude`): a link by where it points, any other by where it is
     (`names`: the outputs' names in its folder, lowercased as Windows compares paths; a first look)."""
     if _is_link(entry):
-        return path.resolve() in exclude
+        return resolved(path) in exclude  # a link in a loop: not ours (the listing says it cannot be read)
     return entry.name.lower() in names and real / entry.name in exclude
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kaigo_xl.errors import InputUnreadable, UsageError
+from kaigo_xl.files import resolved
 from kaigo_xl.municipal.collect import scan
 from kaigo_xl.municipal.distribute import make_folder
 from kaigo_xl.municipal.facility_list import sent_list
@@ -34,7 +35,7 @@ def summarise(folder: Path, policy: Policy, *, fiscal_year: int | None = None, f
     if not folder.is_dir():
         raise InputUnreadable(f"{folder}: フォルダーが見つかりません。返ってきたブックを置いたフォルダーを指定してください。")
     sent = sent_list(facility_list, policy) if facility_list is not None else None
-    listed = {Path(facility_list).resolve()} if facility_list is not None else set()
+    listed = {resolved(Path(facility_list))} if facility_list is not None else set()
     found = scan(folder, exclude | listed, exclude_dirs)
     if not found.books:
         raise InputUnreadable(f"{folder}: Excel ブック（.xlsx）が見つかりません（サブフォルダーも含めて探しました）。")
@@ -56,8 +57,8 @@ def collect_folder(folder: Path, policy: Policy, *, out: Path | None = None, csv
     if out is not None and out.suffix.lower() != ".xlsx":
         raise UsageError(f"{out}: 集計ブックの名前は .xlsx で終えてください。")
     outputs = [p for p in (out, csv) if p is not None]
-    exclude = frozenset(q.resolve() for p in outputs for q in (p, backup_path(p)))
-    dirs = frozenset({feedback.resolve()}) if feedback is not None else frozenset()
+    exclude = frozenset(resolved(q) for p in outputs for q in (p, backup_path(p)))
+    dirs = frozenset({resolved(feedback)}) if feedback is not None else frozenset()
     summary = summarise(folder, policy, fiscal_year=fiscal_year, facility_list=facility_list, exclude=exclude,
                         exclude_dirs=dirs, progress=progress)
     written = Written()

@@ -47,3 +47,22 @@ def test_links_fifos_hidden_and_our_outputs(tmp_path, monkeypatch):
     everything = [p.relative_to(folder).as_posix() for p in scan(folder).books]  # nothing excluded
     assert {"集計.xlsx", "sub/link_to_ours.xlsx", "link_summary.xlsx"} <= set(everything)
     assert not [p for p in everything if p.startswith(("linkdir", "sub/fb_link", ".hidden"))]
+
+
+def test_links_in_a_loop_are_listed_as_not_read_instead_of_stopping_the_round(tmp_path):
+    folder = tmp_path / "回収"
+    folder.mkdir()
+    (folder / "ok.xlsx").write_bytes(b"x")
+    os.symlink(folder / "b.xlsx", folder / "a.xlsx")
+    os.symlink(folder / "a.xlsx", folder / "b.xlsx")
+    found = scan(folder, frozenset({folder / "集計.xlsx"}))
+    assert found.books == [folder / "ok.xlsx"]
+    assert len(found.skipped) == 2 and all("xlsx" in label for label in found.skipped)
+
+
+def test_a_place_behind_a_link_loop_is_told_apart_without_following_it(tmp_path):
+    from kaigo_xl.files import resolved
+
+    os.symlink(tmp_path / "y", tmp_path / "x")
+    os.symlink(tmp_path / "x", tmp_path / "y")
+    assert resolved(tmp_path / "x") == tmp_path / "x"
