@@ -242,17 +242,22 @@ def _sheet(xml: bytes, book: _Book) -> tuple[list[list[object]], list[Merge], Sh
     for letters, digits, style, kind, v, plain_is, rich_is, odd in _TOKEN.findall(body):
         if odd:
             raise Declined  # any other element, attribute or form in sheetData
-        if not (v or plain_is or rich_is):
-            continue  # <c …/>, or a formula with no <v>: no value
-        if plain_is and kind == b"inlineStr":
-            value: object = _plain_t(plain_is)
-        else:
+        if v:  # the most common cells first: numbers, and formulas without a result (<v/>)
+            if v[2] != 62 and kind != b"str":
+                continue  # <v/>: no value (a text formula's <v/> is "", in _value)
+            value: object = _number(v[3:-4], style, book.kinds) if not kind or kind == b"n" else \
+                _value(kind, v, b"", style, book)
+        elif plain_is and kind == b"inlineStr":
+            value = _plain_t(plain_is)
+        elif plain_is or rich_is:
             value = _value(kind, v, rich_is or plain_is, style, book)
-            if value is _EMPTY:
-                continue
-            if kind == b"e" and v.startswith(b"<v>") and v[3:-4].strip():
-                errors[(letters + digits).decode()] = char_data(v[3:-4])  # as stored, as error_cells has it
-        row, col = int(digits), _col(letters)
+        else:
+            continue  # <c …/>, or a formula with no <v>: no value
+        if value is _EMPTY:
+            continue
+        if kind == b"e" and v.startswith(b"<v>") and v[3:-4].strip():
+            errors[(letters + digits).decode()] = char_data(v[3:-4])  # as stored, as error_cells has it
+        row, col = int(digits), _COLUMNS.get(letters) or _col(letters)
         cells.append((row, col, value))
         if row > rows:
             rows, row_cell = row, letters + digits
@@ -313,7 +318,7 @@ def _value(kind: bytes, v: bytes, inline: bytes, style: bytes, book: _Book) -> o
         raise Declined  # <is> in a cell of another type
     text = v[3:-4] if v.startswith(b"<v>") else b""  # <v/>: no text
     if kind in (b"", b"n"):
-        return _number(text, style, book.kinds) if text else _EMPTY
+        return _number(text, style, book.kinds)
     if kind == b"str":
         return char_data(text)  # even "" (<v/>, <v></v>): a value, as python-calamine counts it
     if not text:
@@ -330,6 +335,8 @@ def _value(kind: bytes, v: bytes, inline: bytes, style: bytes, book: _Book) -> o
 
 
 def _number(text: bytes, style: bytes, kinds: tuple[int, ...] | None) -> object:
+    if not text:
+        return _EMPTY  # <v></v>
     if not _NUMBER.fullmatch(text):
         raise Declined  # "1.", "+1", "inf" …: left to python-calamine's own number parser
     x = float(text)
