@@ -263,13 +263,18 @@ def _sheet(xml: bytes, book: _Book) -> tuple[list[list[object]], list[Merge], Sh
             rows, row_cell = row, letters + digits
         if col > cols:
             cols, col_cell = col, letters + digits
-    if rows > MAX_ROW or cols > MAX_COL or rows * cols > MAX_SHEET_CELLS:
-        raise Declined  # the careful path refuses it, naming the cells
-    grid: list[list[object]] = [[""] * cols for _ in range(rows)]
+    extent = SheetExtent(rows, cols, row_cell.decode(), col_cell.decode())
+    return _grid(cells, extent), _merges(xml, tail), extent, errors
+
+
+def _grid(cells: list[tuple[int, int, object]], extent: SheetExtent) -> list[list[object]]:
+    """The dense grid from A1, as python-calamine allocates it (a sheet too wide: the careful path refuses it)."""
+    if extent.rows > MAX_ROW or extent.cols > MAX_COL or extent.cells > MAX_SHEET_CELLS:
+        raise Declined
+    grid: list[list[object]] = [[""] * extent.cols for _ in range(extent.rows)]
     for row, col, value in cells:
         grid[row - 1][col - 1] = value
-    extent = SheetExtent(rows, cols, row_cell.decode(), col_cell.decode())
-    return grid, _merges(xml, tail), extent, errors
+    return grid
 
 
 _TEXTS: dict[bytes, str] = {}  # `<t>…</t>` → its text: the labels of a template recur in every book
