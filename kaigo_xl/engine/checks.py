@@ -10,6 +10,7 @@ from kaigo_xl.findings import Finding, finding
 from kaigo_xl.models import FacilityInput, Status
 from kaigo_xl.policy import Policy
 from kaigo_xl.rules import kasan, printing, requirements
+from kaigo_xl.texts import printable
 from kaigo_xl.wareki import fiscal_year_label, wareki_date
 
 Locate = Callable[[str], str]
@@ -41,7 +42,7 @@ def initiatives(inp: FacilityInput, policy: Policy, catalog: Catalog, phase: str
     done_only = phase == "report" and policy.report_requires_done
     for i, ini in enumerate(inp.initiatives):
         if not catalog.knows(ini.code):
-            out.append(finding("REQ_UNKNOWN_ITEM", f"取組の区分「{ini.code}」は不明です（ア・イ・ウ または ①～㉘）。",
+            out.append(finding("REQ_UNKNOWN_ITEM", f"取組の区分「{printable(ini.code, 40)}」は不明です（ア・イ・ウ または ①～㉘）。",
                                locate(f"initiatives[{i}].code")))
         elif not ini.detail:
             out.append(finding("REQ_DETAIL_MISSING", f"取組（{ini.code}）の具体的な内容を記入してください。",

@@ -39,6 +39,12 @@ def test_unknown_codes_and_missing_details_are_reported():
     assert {"REQ_UNKNOWN_ITEM", "REQ_DETAIL_MISSING"} <= codes(ev)
 
 
+def test_an_unknown_code_of_thousands_of_characters_is_quoted_shortened():
+    ev = run(payload(initiatives=[ini("9" * 5000)]))
+    [message] = [f.message for f in ev.findings if f.code == "REQ_UNKNOWN_ITEM"]
+    assert "9" * 39 + "…" in message and len(message) < 100
+
+
 # ---- whose rule: the notice's (別添1 2(3)ア), the municipality's own set (Q2), the report rule (a municipality's) ----
 
 
