@@ -67,24 +67,29 @@ def read_plain(kept: Mapping[str, bytes], present: Collection[str], sheet_parts:
 
 # ---- the book: where python-calamine looks, its shared strings and its number formats ----
 
-_OFFICE_DOCUMENT = b"/officeDocument/2006/relationships/officeDocument"
-_SHEET_TAG = re.compile(rb"<sheet[\s/>]")
+_RELATIONSHIP = re.compile(rb"<Relationship [^>]*/officeDocument/2006/relationships/officeDocument\"[^>]*>")
+_SHEET_TAG = re.compile(rb"<sheet[\s/>][^>]*")
 _DATE1904 = re.compile(rb'date1904="([^"]*)"')
 
 
 class _Book:
     def __init__(self, kept: Mapping[str, bytes], present: Collection[str],
                  sheet_parts: Mapping[str, Sequence[str]]) -> None:
-        if any(part in present and part not in kept for part in (PACKAGE_RELS, WORKBOOK, STYLES, STRINGS)):
+        known = (PACKAGE_RELS, WORKBOOK, STYLES, STRINGS)
+        if any(part in present and part not in kept for part in known):
             raise Declined  # a part python-calamine would read, not kept by the preflight
+        if any(name.lower() in known and name not in known for name in present):
+            raise Declined  # xl/Styles.xml …: python-calamine may find a part by another case
         rels, workbook = kept.get(PACKAGE_RELS, b""), kept.get(WORKBOOK, b"")
-        if rels.count(_OFFICE_DOCUMENT) != 1 or not re.search(rb'Target="/?xl/workbook\.xml"', rels):
+        office = _RELATIONSHIP.findall(rels)
+        if len(office) != 1 or not re.search(rb' Target="/?xl/workbook\.xml"', office[0]):
             raise Declined  # python-calamine would read another workbook part
         epoch = _DATE1904.findall(workbook)
         if workbook.count(b"date1904") != len(epoch) or set(epoch) - {b"0", b"false"}:
             raise Declined  # a 1904 book: its dates count from another day
-        if len(_SHEET_TAG.findall(workbook)) != len(sheet_parts):
-            raise Declined  # sheets the index could not resolve one by one
+        tags = _SHEET_TAG.findall(workbook)
+        if len(tags) != len(sheet_parts) or any(b"&#" in t or b"\t" in t or b"\n" in t or b"\r" in t for t in tags):
+            raise Declined  # sheets the index could not resolve one by one, names parsers may read apart
         self.strings = _Strings(kept.get(STRINGS))
         self.kinds = style_kinds(kept[STYLES]) if STYLES in kept else ()  # no styles: every number is plain
 
@@ -170,7 +175,6 @@ _DATE_BUILTIN = frozenset(range(14, 18))  # m/d/yy, d-mmm-yy, d-mmm, mmm-yy (tim
 _NUMFMT = re.compile(rb'<numFmt numFmtId="([0-9]{1,9})" formatCode="([^"<]*)" ?/>')
 _XF = re.compile(rb"<xf[ >/][^>]*>")
 _XF_FORMAT = re.compile(rb' numFmtId="([0-9]{1,9})"')
-_QUOTED = re.compile(r'"[^"]*"|[\\_*].')
 
 
 @functools.lru_cache(maxsize=16)
@@ -187,9 +191,10 @@ def style_kinds(styles: bytes) -> tuple[int, ...] | None:
 def _style_kinds(styles: bytes) -> tuple[int, ...]:
     if b":numFmt" in styles or b":xf" in styles or b":cellXfs" in styles:
         raise Declined
-    custom = {int(i): format_kind(char_data(code)) for i, code in _NUMFMT.findall(styles)}
-    if styles.count(b"<numFmt ") != len(custom):
-        raise Declined
+    found = _NUMFMT.findall(styles)
+    custom = {int(i): format_kind(char_data(code)) for i, code in found}
+    if styles.count(b"<numFmt ") != len(custom) or any(len(i) > 1 and i.startswith(b"0") for i, _ in found):
+        raise Declined  # a repeated id, or "0164" (python-calamine compares the text)
     start, end = styles.find(b"<cellXfs"), styles.find(b"</cellXfs>")
     if styles.count(b"<cellXfs") > 1 or (start < 0) != (end < 0):
         raise Declined
@@ -205,17 +210,30 @@ def _style_kinds(styles: bytes) -> tuple[int, ...]:
 
 
 def format_kind(code: str) -> int:
-    """A custom number format, judged as python-calamine does on its first section: PLAIN when that has no letter
-    (or is General), DATE when its letters are only y, m, d (every version reads those as dates), UNKNOWN otherwise
-    (times, brackets, eras, AM/PM, exponents …)."""
+    """A custom number format, judged as python-calamine does on its first section (quotes and the escapes \\, _ and *
+    followed as it follows them): PLAIN when that has no letter (or is General), DATE when its letters are only y, m,
+    d (every version reads those as dates), UNKNOWN otherwise (times, brackets, eras, AM/PM, exponents …)."""
     if "\t" in code or "\n" in code or "\r" in code:
         return UNKNOWN
-    stripped = _QUOTED.sub("", code)
-    if "[" in stripped or '"' in stripped:
-        return UNKNOWN
-    first = stripped.split(";", 1)[0]
+    escaped = quoted = False
+    first = []
+    for ch in code:
+        if escaped:
+            escaped = False
+        elif ch in "_\\*":
+            escaped = True  # the next character is a literal, even inside quotes
+        elif quoted:
+            quoted = ch != '"'
+        elif ch == '"':
+            quoted = True
+        elif ch == ";":
+            break  # only the first section decides
+        elif ch == "[":
+            return UNKNOWN  # elapsed times, colours, locales: left to python-calamine
+        else:
+            first.append(ch)
     letters = {ch for ch in first if ch.isascii() and ch.isalpha()}
-    if not letters or first.strip().lower() == "general":
+    if not letters or "".join(first).strip().lower() == "general":
         return PLAIN
     return DATE if letters <= set("ymdYMD") else UNKNOWN
 

@@ -240,6 +240,7 @@ def test_a_shared_string_index_past_the_end_is_left_to_calamine(tmp_path):
     ("0.0#\\人", PLAIN), ("yyyy/m/d", DATE), ("yyyy/m/d;@", DATE), ("yyyy-mm-dd", DATE), ("m/d", DATE),
     ("h:mm", UNKNOWN), ("yyyy/m/d h:mm", UNKNOWN), ("[h]:mm", UNKNOWN), ("0.00E+00", UNKNOWN),
     ('[$-ja-JP-x-gannen]ggge"年"m"月"d"日"', UNKNOWN), ("[Red]0.00", UNKNOWN), ("mm:ss AM/PM", UNKNOWN),
+    ('"\\"y', PLAIN), ("0_y", PLAIN), ("\\yyyy", DATE), ('yyyy"年"m"月"d"日"', DATE), ('"Y: "0.00', PLAIN),
 ])
 def test_number_formats_are_judged_as_calamine_judges_them_or_left_to_it(code, kind):
     assert format_kind(code) == kind
@@ -248,7 +249,8 @@ def test_number_formats_are_judged_as_calamine_judges_them_or_left_to_it(code, k
 # ---- generated sheets, through openpyxl ----
 
 _FORMATS = ["General", "0.00", '#,##0"円"', "yyyy/m/d", "yyyy/m/d;@", "h:mm", "[h]:mm", "m/d", "@", "0.0#\\人",
-            '[$-ja-JP-x-gannen]ggge"年"m"月"d"日"']
+            '[$-ja-JP-x-gannen]ggge"年"m"月"d"日"', '"\\"y', "0_y", "\\yyyy", 'yyyy"年"m"月"d"日"', "#,##0;[Red]-#,##0",
+            '"Y: "0.00']
 _TEXT = st.text(st.sampled_from(list("施設ホームｱｲ　 ab&<>\"'\n\t_x0D:1234567890.-")), max_size=12)
 _VALUE = st.one_of(_TEXT.map(lambda s: ILLEGAL_CHARACTERS_RE.sub("", s)), st.booleans(),
                    st.integers(-10**15, 10**15), st.floats(allow_nan=False, allow_infinity=False, width=64),
@@ -286,3 +288,36 @@ def test_generated_sheets_read_the_same_plainly_and_by_calamine(cells, merge, tm
 
 def test_a_book_without_the_parts_python_calamine_reads_first_is_declined():
     assert plainread.read_plain({}, frozenset(), {}, []) is None
+
+
+def _parts(**changes: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(_hand_book(ACCEPTED["numbers, a date, yen"]))) as z:
+        kept = {name: z.read(name) for name in z.namelist()}
+    return {**kept, **changes}
+
+
+def _read(kept: dict[str, bytes]):
+    present = frozenset(name for name in kept if not name.startswith("xl/worksheets/"))
+    return plainread.read_plain(kept, present, {"入力": ["xl/worksheets/sheet1.xml"]}, ["入力"])
+
+
+def test_the_hand_written_parts_are_read_plainly_as_they_are():
+    assert _read(_parts()) is not None
+
+
+def test_a_package_pointing_at_another_workbook_part_is_left_to_calamine():
+    rels = _RELS.replace('Target="xl/workbook.xml"', 'Target="xl/other.xml"').replace(
+        "</Relationships>", '<Relationship Id="rId9" Type="x" Target="xl/workbook.xml"/></Relationships>')
+    assert _read(_parts(**{"_rels/.rels": rels.encode()})) is None
+
+
+def test_a_styles_part_named_in_another_case_is_left_to_calamine():
+    kept = _parts()
+    kept["xl/Styles.xml"] = kept.pop("xl/styles.xml")
+    assert _read(kept) is None
+
+
+def test_a_sheet_name_with_a_character_reference_is_left_to_calamine():
+    kept = _parts()
+    kept["xl/workbook.xml"] = kept["xl/workbook.xml"].replace("入力".encode(), "入&#10;力".encode())
+    assert _read(kept) is None
