@@ -216,44 +216,49 @@ def xml_bytes_read(folder: Path) -> dict:
     return {"read": _zlib_only(path), "all_sheets": every}
 
 
+def _stage_clocks(path: Path, policy) -> tuple[list[float], bool]:
+    """One book through collect's stages and the calamine-only floor: the clock after each, and whether its values
+    were read plainly."""
+    from python_calamine import CalamineWorkbook
+
+    from kaigo_xl.engine import evaluate
+    from kaigo_xl.workbook.reader.file import EAGER_SHEETS, _parse
+    from kaigo_xl.workbook.reader.grids import read_grids
+    from kaigo_xl.xlsx.preflight import preflight
+
+    clocks = [time.perf_counter()]
+    checked = preflight(path, EAGER_SHEETS, deep=False, keep=True)
+    clocks.append(time.perf_counter())
+    grids, merged = _parse(checked, list(EAGER_SHEETS), every_name=True)
+    clocks.append(time.perf_counter())
+    inp, findings, locate = read_grids(grids, str(path), checked.defined_names, merged)
+    clocks.append(time.perf_counter())
+    evaluate(inp, policy, locate=locate, findings=findings)
+    clocks.append(time.perf_counter())
+    book = CalamineWorkbook.from_path(str(path))
+    for sheet in EAGER_SHEETS:
+        book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    book.close()
+    clocks.append(time.perf_counter())
+    return clocks, checked.plain_values(list(EAGER_SHEETS)) is not None  # after the clocks (already scanned)
+
+
 def measure_stages(folder: Path, sample: int) -> dict:
     """Milliseconds per book of each stage of collect's reading of one book (serial, first `sample` books): the
     preflight, the values (the plain reader, or python-calamine), cells → input, the engine; and the calamine-only
     floor of the same sheets read from the file."""
-    from python_calamine import CalamineWorkbook
-
-    from kaigo_xl.engine import evaluate
     from kaigo_xl.policy import Policy
-    from kaigo_xl.workbook.reader.file import EAGER_SHEETS, _parse
-    from kaigo_xl.workbook.reader.grids import read_grids
-    from kaigo_xl.xlsx.preflight import preflight
 
     books = sorted(folder.glob("*.xlsx"))[:sample]
     policy = Policy()
     t: dict[str, float] = dict.fromkeys(["preflight", "values", "read_grids", "evaluate", "floor"], 0.0)
     plain = 0
-    warm = preflight(books[0], EAGER_SHEETS, deep=False, keep=True)  # first-use costs (tables, schemas) once, untimed
-    grids, merged = _parse(warm, list(EAGER_SHEETS), every_name=True)
-    inp, findings, locate = read_grids(grids, str(books[0]), warm.defined_names, merged)
-    evaluate(inp, policy, locate=locate, findings=findings)
+    _stage_clocks(books[0], policy)  # first-use costs (tables, schemas) once, untimed
     for path in books:
-        a = time.perf_counter()
-        checked = preflight(path, EAGER_SHEETS, deep=False, keep=True)
-        b = time.perf_counter()
-        grids, merged = _parse(checked, list(EAGER_SHEETS), every_name=True)
-        c = time.perf_counter()
-        inp, findings, locate = read_grids(grids, str(path), checked.defined_names, merged)
-        d = time.perf_counter()
-        evaluate(inp, policy, locate=locate, findings=findings)
-        e = time.perf_counter()
-        book = CalamineWorkbook.from_path(str(path))
-        for sheet in EAGER_SHEETS:
-            book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-        book.close()
-        f = time.perf_counter()
-        for k, v in zip(t, (b - a, c - b, d - c, e - d, f - e)):
-            t[k] += v
-        plain += checked.plain_values(list(EAGER_SHEETS)) is not None  # after the clocks (already scanned)
+        clocks, read_plainly = _stage_clocks(path, policy)
+        for k, (a, b) in zip(t, zip(clocks, clocks[1:])):
+            t[k] += b - a
+        plain += read_plainly
     return {**{k: v / len(books) * 1000 for k, v in t.items()}, "plain_share": plain / len(books)}
 
 

@@ -309,17 +309,19 @@ def _plain_t(element: bytes) -> str:
 
 def _sheet_data(xml: bytes) -> tuple[bytes, bytes]:
     """The sheetData element's content and what follows it; Declined unless there is exactly one, unprefixed."""
-    if not (xml.startswith(b"<?xml") or xml.startswith(b"<")) or _foreign_encoding(xml):
+    if not xml.startswith(b"<") or _foreign_encoding(xml):
         raise Declined
-    if xml.count(b"sheetData") not in (1, 2) or b":sheetData" in xml:
+    start = xml.find(b"<sheetData")
+    if start < 0 or xml.count(b"sheetData") not in (1, 2) or b":sheetData" in xml:
         raise Declined
-    empty = re.search(rb"<sheetData ?/>", xml)
-    if empty is not None:
-        return b"", xml[empty.end():]
-    start, end = xml.find(b"<sheetData>"), xml.find(b"</sheetData>")
-    if start < 0 or end < start:
+    after = start + len(b"<sheetData")
+    for empty in (b"/>", b" />"):
+        if xml.startswith(empty, after):
+            return b"", xml[after + len(empty):]
+    end = xml.find(b"</sheetData>", after)
+    if not xml.startswith(b">", after) or end < 0:
         raise Declined
-    return xml[start + 11:end], xml[end + 12:]
+    return xml[after + 1:end], xml[end + len(b"</sheetData>"):]
 
 
 def _foreign_encoding(xml: bytes) -> bool:

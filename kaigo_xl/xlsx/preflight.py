@@ -98,7 +98,8 @@ class Preflight:
 
     def plain_values(self, sheets: Iterable[str]) -> PlainBook | None:
         """`sheets` as python-calamine would read them, read from the checked bytes without it when they are written
-        plainly (kaigo_xl.xlsx.plainread: about a fifth of the time); None when python-calamine must read them."""
+        plainly (kaigo_xl.xlsx.plainread, in the pass that also scans their cells); None when python-calamine must
+        read them (then after the careful scan)."""
         from kaigo_xl.xlsx.reading import plain_values
 
         with _refusals(self.path):

@@ -10,6 +10,7 @@ here the first time it is asked for.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import zipfile
 from typing import TYPE_CHECKING
@@ -50,18 +51,17 @@ def plain_values(checked: Preflight, sheets: list[str]) -> PlainBook | None:
     extents_of = checked.sheets
     if not isinstance(extents_of, SheetExtents):
         return None  # a Preflight made by hand (tests)
-    unscanned = [sheet for sheet in sheets if extents_of.unscanned_parts(sheet)]
-    scan_later(checked, [s for s in unscanned if any(i.filename not in checked.kept
-                                                     for i in extents_of.unscanned_parts(s))])
+    pending = {sheet: extents_of.unscanned_parts(sheet) for sheet in sheets}
+    in_hand = [s for s, infos in pending.items() if infos and all(i.filename in checked.kept for i in infos)]
+    scan_later(checked, [s for s, infos in pending.items() if infos and s not in in_hand])  # the roster, say
     book = read_plain(checked.kept, checked.reader_parts, checked.sheet_parts, sheets)
     if book is None:
-        scan_later(checked, sheets)
+        scan_later(checked, in_hand)
         return None
-    for sheet in unscanned:
-        if extents_of.unscanned_parts(sheet):
-            extents_of.record(sheet, book.extents[sheet])
-            if book.errors[sheet]:
-                checked.cell_errors.setdefault(sheet, {}).update(book.errors[sheet])
+    for sheet in in_hand:  # scanned by the plain read itself
+        extents_of.record(sheet, book.extents[sheet])
+        if book.errors[sheet]:
+            checked.cell_errors.setdefault(sheet, {}).update(book.errors[sheet])
     return book
 
 
@@ -83,12 +83,14 @@ def _scan_later(checked: Preflight, sheet: str) -> None:
         return
     extents: dict[str, SheetExtent] = {}
     with_errors: list[zipfile.ZipInfo] = []
-    with open_regular(checked.path) as fh:
+    in_hand = all(info.filename in checked.kept for info in infos)  # inflated and kept by the preflight
+    with contextlib.nullcontext() if in_hand else open_regular(checked.path) as fh:
         for info in infos:
             checks = PartChecks(info, sheet, scanned=True)
-            if info.filename in checked.kept:  # inflated and kept by the preflight: scanned from its bytes
+            if info.filename in checked.kept:
                 checks.feed(checked.kept[info.filename])
             else:
+                assert fh is not None  # opened: a part is not in hand
                 checked.kept[info.filename] = inflate_checked(fh, info, checks, keep=True)
             finish_part(extents, with_errors, info, sheet, checks)
     extent = extents[sheet]
