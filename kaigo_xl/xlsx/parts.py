@@ -178,24 +178,43 @@ def inflate_whole(fh: BinaryIO, info: zipfile.ZipInfo, damaged: str) -> Iterator
     raw = fh.read(info.compress_size)
     if len(raw) < info.compress_size:
         raise Refused(damaged)
-    if info.compress_type == zipfile.ZIP_DEFLATED:
-        try:
-            inflater = zlib.decompressobj(-15)
-            out = inflater.decompress(raw, info.file_size + 1)  # a buffer of the declared size: the usual case
-            if not inflater.eof and len(out) > info.file_size:  # more than declared: how much more, as the stream
-                inflater = zlib.decompressobj(-15)
-                out = inflater.decompress(raw, info.file_size + OVERRUN + 1)
-        except zlib.error:
-            raise Refused(damaged) from None
-        complete = inflater.eof
-    else:
-        out, complete = raw, True
-    if len(out) > info.file_size + OVERRUN:
-        raise Refused(bomb(f"部品 {info.filename} が宣言された大きさ {info.file_size:,} バイトを超えて展開されます"))
-    if not complete or len(out) != info.file_size or zlib.crc32(out) != info.CRC:
+    key = (raw, info.compress_type, info.file_size, info.CRC)
+    out = _inflate_remembered(*key) if info.file_size <= REMEMBERED_PART else _inflate_raw(*key)
+    if isinstance(out, int):
+        if out > info.file_size + OVERRUN:
+            raise Refused(bomb(f"部品 {info.filename} が宣言された大きさ {info.file_size:,} バイトを超えて展開されます"))
         raise Refused(damaged)
     if out:
         yield out
+
+
+REMEMBERED_PART = 64 * 1024  # a part up to this size is inflated once for every book holding the same bytes
+
+
+def _inflate_raw(raw: bytes, method: int, size: int, crc: int) -> bytes | int:
+    """The part's bytes, or (when they are not what the directory declares) how many bytes it inflated to: -1 when
+    zlib fails or the stream is cut short."""
+    if method == zipfile.ZIP_DEFLATED:
+        try:
+            inflater = zlib.decompressobj(-15)
+            out = inflater.decompress(raw, size + 1)  # a buffer of the declared size: the usual case
+            if not inflater.eof and len(out) > size:  # more than declared: how much more, as the stream
+                inflater = zlib.decompressobj(-15)
+                out = inflater.decompress(raw, size + OVERRUN + 1)
+        except zlib.error:
+            return -1
+        if not inflater.eof:
+            return len(out) if len(out) > size + OVERRUN else -1
+    else:
+        out = raw
+    if len(out) != size or zlib.crc32(out) != crc:
+        return len(out)
+    return out
+
+
+# The package parts (styles, workbook, relationships …) are the same bytes in every book of one template: the same
+# compressed bytes with the same declared size and CRC always inflate to the same checked bytes.
+_inflate_remembered = functools.lru_cache(maxsize=32)(_inflate_raw)
 
 
 class PrologCheck:

@@ -194,6 +194,8 @@ def _preflight(path: Path, wanted: set[str] | None, deep: bool = True, keep: boo
             archive = zipfile.ZipFile(fh)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, struct.error):
             raise Refused("ファイルが途中で切れているか壊れています（ZIP の目次が読めません）。" + RESEND) from None
+        except NotImplementedError:  # zipfile: "zip file version 6.4", a version no spreadsheet program writes
+            raise Refused("Excel ブックには使われない版の ZIP 形式です（展開に必要な版が新しすぎます）。" + RESAVE) from None
         with archive:
             infos = check_directory(archive.infolist())
         package = Package(fh, {i.filename: i for i in infos})

@@ -498,6 +498,13 @@ def _truncated() -> bytes:
     return data[: len(data) * 3 // 5]
 
 
+def _future_zip() -> bytes:
+    """The base book whose central directory says a newer zip version (6.4) is needed to extract its first part."""
+    data = bytearray(base_bytes())
+    struct.pack_into("<H", data, data.find(b"PK\x01\x02") + 6, 64)
+    return bytes(data)
+
+
 def _not_excel_zip() -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
@@ -528,6 +535,8 @@ CASES: tuple[Case, ...] = (
     C("encrypted", "password.xlsx", _bytes(encrypted_workbook), frozenset({2}), ("パスワード",),
       about="パスワードで暗号化されたブック"),
     C("truncated", "truncated.xlsx", _bytes(_truncated), frozenset({2}), ("途中で切れて",), about="途中で切れた ZIP"),
+    C("future_zip", "future_zip.xlsx", _bytes(_future_zip), frozenset({2}), ("使われない版の ZIP",),
+      about="展開に新しい版（6.4）が要ると書かれた ZIP"),
     C("zip_bomb", "zip_bomb.xlsx", _bytes(lambda: zip_bomb(base_bytes(), lying=False)), frozenset({2}),
       ("ZIP 爆弾",), about="300MB に展開されるシート"),
     C("zip_bomb_lying", "zip_bomb_lying.xlsx", _bytes(lambda: zip_bomb(base_bytes(), lying=True)), frozenset({2}),

@@ -23,7 +23,7 @@ from kaigo_xl.errors import InputUnreadable
 from kaigo_xl.workbook import layout as L
 from kaigo_xl.workbook.reader.file import EAGER_SHEETS, _calamine, read_workbook
 from kaigo_xl.xlsx import plainread
-from kaigo_xl.xlsx.plainread import DATE, PLAIN, UNKNOWN, format_kind
+from kaigo_xl.xlsx.plainvalues import DATE, PLAIN, UNKNOWN, format_kind
 from kaigo_xl.xlsx.preflight import Preflight, preflight
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -133,7 +133,7 @@ _STRINGS = ['<si><t>施設名</t><phoneticPr fontId="1"/></si>',
             '<si><t/></si>']
 
 
-def _hand_book(cells: str, workbook_pr: str = "", strings: list[str] | None = None) -> bytes:
+def _hand_book(cells: str, workbook_pr: str = "", strings: list[str] | None = None, styles: str = _STYLES) -> bytes:
     sst = strings if strings is not None else _STRINGS
     sheet = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet {_MAIN}><dimension ref="A1"/>'
              f'<sheetData><row r="1" spans="1:3"><c r="A1" t="s"><v>0</v></c></row>{cells}</sheetData>'
@@ -146,7 +146,7 @@ def _hand_book(cells: str, workbook_pr: str = "", strings: list[str] | None = No
                    'schemas.openxmlformats.org/officeDocument/2006/relationships">' + workbook_pr +
                    '<sheets><sheet name="入力" sheetId="1" r:id="rId1"/></sheets></workbook>')
         z.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
-        z.writestr("xl/styles.xml", _STYLES)
+        z.writestr("xl/styles.xml", styles)
         z.writestr("xl/sharedStrings.xml", f'<?xml version="1.0" encoding="UTF-8"?><sst {_MAIN} count="{len(sst)}" '
                    f'uniqueCount="{len(sst)}">{"".join(sst)}</sst>')
         z.writestr("xl/worksheets/sheet1.xml", sheet)
@@ -321,3 +321,70 @@ def test_a_sheet_name_with_a_character_reference_is_left_to_calamine():
     kept = _parts()
     kept["xl/workbook.xml"] = kept["xl/workbook.xml"].replace("入力".encode(), "入&#10;力".encode())
     assert _read(kept) is None
+
+
+# ---- rows remembered from book to book (the rows of a template recur byte for byte) ----
+
+def _plain_of(tmp_path: Path, name: str, cells: str, **kw):
+    path = tmp_path / name
+    path.write_bytes(_hand_book(cells, **kw))
+    plain, calamine = _both(path, ["入力"])
+    assert plain is not None and _same(plain, calamine)
+    return plain.values["入力"]
+
+
+def test_a_remembered_row_takes_each_books_own_shared_strings(tmp_path):
+    row = _row('<c r="A3" t="s"><v>1</v></c><c r="B3"><v>7</v></c>')
+    first = _plain_of(tmp_path, "a.xlsx", row)
+    second = _plain_of(tmp_path, "b.xlsx", row, strings=["<si><t>表題</t></si>", "<si><t>別の施設</t></si>"])
+    assert (first[2][:2], second[2][:2]) == (["見本ホーム", 7.0], ["別の施設", 7.0])
+    assert (first[0][0], second[0][0]) == ("施設名", "表題")
+
+
+def test_a_remembered_row_is_read_again_under_other_number_formats(tmp_path):
+    row = _row('<c r="A3" s="1"><v>46142</v></c>')
+    as_date = _plain_of(tmp_path, "a.xlsx", row)
+    as_number = _plain_of(tmp_path, "b.xlsx", row, styles=_STYLES.replace('numFmtId="176" formatCode="yyyy/m/d;@"',
+                                                                          'numFmtId="176" formatCode="0.0"'))
+    assert (as_date[2][0], as_number[2][0]) == (dt.date(2026, 4, 30), 46142.0)
+
+
+@pytest.mark.parametrize("cells", [
+    _row('<c r="A3" t="s"><v>1</v></c>') + _row('<c r="A3"><v>5</v></c>'),  # a shared string, replaced by a number
+    _row('<c r="A3"><v>5</v></c><c r="B3"><v>6</v></c>') + _row('<c r="A3" t="s"><v>1</v></c>'),  # … and back
+])
+def test_a_cell_written_twice_in_two_rows_reads_as_calamine_reads_it(cells, tmp_path):
+    twice = _plain_of(tmp_path, "a.xlsx", cells)
+    assert twice == _plain_of(tmp_path, "b.xlsx", cells)  # the second time from the remembered rows
+
+
+def test_a_shared_string_past_the_end_is_left_to_calamine_even_when_a_later_cell_replaces_it(tmp_path):
+    path = tmp_path / "hand.xlsx"
+    path.write_bytes(_hand_book(_row('<c r="A3" t="s"><v>99</v></c><c r="A3"><v>1</v></c>')))
+    for _ in range(2):  # read, then remembered
+        assert preflight(path, ["入力"], keep=True).plain_values(["入力"]) is None
+
+
+def test_a_row_tag_inside_a_cells_text_is_left_to_calamine(tmp_path):
+    path = tmp_path / "hand.xlsx"
+    path.write_bytes(_hand_book(_row('<c r="A3" t="inlineStr"><is><rPh sb="0" eb="1"><row r="9"/></rPh>'
+                                     '<t>x</t></is></c>')))
+    assert preflight(path, ["入力"], keep=True).plain_values(["入力"]) is None
+
+
+def test_the_memory_of_rows_stays_bounded_and_keeps_the_rows_that_recur(monkeypatch):
+    monkeypatch.setattr(plainread, "_KNOWN", {})
+    monkeypatch.setattr(plainread, "ROWS_REMEMBERED", 64)
+    template = _row('<c r="A1"><v>1</v></c>', 1)
+    key = template.removeprefix("<row ").encode()
+    first = None
+    for book in range(500):
+        kept = _parts()
+        kept["xl/worksheets/sheet1.xml"] = (f"<worksheet {_MAIN}><sheetData>{template}"
+                                            f'{_row(f"<c r={chr(34)}B2{chr(34)}><v>{book}</v></c>", 2)}'
+                                            "</sheetData></worksheet>").encode()
+        assert _read(kept).values["入力"][1][1] == book
+        (known,) = plainread._KNOWN.values()
+        first = first or known[key]
+        assert len(known) <= 64
+    assert known[key] is first  # read once, in the first book: every pruning kept it
