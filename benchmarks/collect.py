@@ -5,8 +5,9 @@
     .venv/bin/python benchmarks/collect.py --sizes 330 --baseline-limit 330
 
 The books are made once and cached (a temp folder keyed by the template's bytes): one filled book per facility
-type is built with openpyxl, and the variants (number, name, monthly FTEs, payment plan; every 25th book with an
-input error) are written by patching those cells in the sheet XML (kaigo_xl.xlsx.cellpatch).
+type is built with openpyxl, and each book's own inputs (number, name, contact, monthly FTEs, payment plan, the
+initiatives' words, an expense line; every 25th book with an input error) are written by patching those cells in the
+sheet XML (kaigo_xl.xlsx.cellpatch): no two books share the bytes of an input sheet, as in a real round.
 
 Each measurement runs in a fresh process, so peak memory (ru_maxrss) is its own: the main process, and the largest
 worker (RUSAGE_CHILDREN). collect = the whole command (scan, read + compute on every core, summary workbook);
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import inspect
 import json
 import os
 import subprocess
@@ -51,31 +53,42 @@ def _prototypes():
 
 
 def variant(i: int) -> tuple[str, dict]:
-    """The type and the changed cells of book i."""
+    """The type and the changed cells of book i: every input sheet holds the facility's own figures and words, as in
+    a real round (no two books share a sheet's bytes, so nothing is read faster for being seen before)."""
+    import random
+
     from kaigo_xl.models import FISCAL_MONTHS
     from kaigo_xl.workbook import layout as L
 
+    rng = random.Random(i)
     ftype = "養護" if i % 2 == 0 else "軽費"
-    base = Decimal(3) + Decimal(i % 40) / 2
     monthly = {}
-    for k, m in enumerate(FISCAL_MONTHS):
-        row = L.MONTH_ROW[m]
-        monthly[f"{L.COL_FTE}{row}"] = base + Decimal(k % 3) / 10
-        monthly[f"{L.COL_TOKUTEI}{row}"] = Decimal(1) if i % 5 == 0 else Decimal(0)
+    for m in FISCAL_MONTHS:
+        fte = Decimal(rng.randint(30, 400)) / 10
+        monthly[f"{L.COL_FTE}{L.MONTH_ROW[m]}"] = fte
+        monthly[f"{L.COL_TOKUTEI}{L.MONTH_ROW[m]}"] = Decimal(rng.randint(0, 10)) / 10 if i % 5 == 0 else Decimal(0)
     if i % 25 == 7:
         monthly[f"{L.COL_TOKUTEI}{L.MONTH_ROW[6]}"] = Decimal(99)  # TOKUTEI_EXCEEDS_FTE: a book with an error
     installments, first = ((1, 4), (6, 10), (12, 4))[i % 3]
-    facility = {L.FIELD_BY_KEY["facility.number"].cell: f"{2_000_000_000 + i:010d}",
-                L.FIELD_BY_KEY["facility.name"].cell: f"ベンチマーク施設{i:05d}",
-                L.FIELD_BY_KEY["payment.installments"].cell: installments,
-                L.FIELD_BY_KEY["payment.first_month"].cell: first}
-    return ftype, {L.S_FACILITY: facility, L.S_MONTHLY: monthly}
+    field = L.FIELD_BY_KEY
+    facility = {field["facility.number"].cell: f"{2_000_000_000 + i:010d}",
+                field["facility.name"].cell: f"ベンチマーク施設{i:05d}",
+                field["facility.contact"].cell: f"施設長 {i:05d}（03-{rng.randint(1000, 9999)}-{i % 10000:04d}）",
+                field["payment.installments"].cell: installments,
+                field["payment.first_month"].cell: first}
+    initiatives = {f"{L.INI_COL_DETAIL}{row}": f"{code}の取組（施設{i:05d}、第{rng.randint(1, 9)}回の委員会で決定）"
+                   for code, row in L.INITIATIVE_FIXED_ROWS.items()}
+    first_row = L.EXPENSE_ROWS[0]
+    expenses = {f"{L.EXP_COL_PLANNED}{first_row}": 50_000_000 + rng.randint(0, 999) * 1_000,  # covers the 加算
+                f"{L.EXP_COL_DESCRIPTION}{first_row}": f"支援員の処遇改善手当（施設{i:05d}）"}
+    return ftype, {L.S_FACILITY: facility, L.S_MONTHLY: monthly, L.S_INITIATIVES: initiatives, L.S_EXPENSES: expenses}
 
 
 def make_books(n: int, cache: Path) -> Path:
     """A folder with books 0 … n−1 (hard links into one pool of generated books)."""
     protos = _prototypes()
-    key = hashlib.sha256(b"".join(d for p in protos.values() for _, d in p.members)).hexdigest()[:12]
+    made_by = inspect.getsource(variant).encode()  # new variants, new books
+    key = hashlib.sha256(b"".join(d for p in protos.values() for _, d in p.members) + made_by).hexdigest()[:12]
     pool = cache / f"pool-{key}"
     pool.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()

@@ -11,27 +11,21 @@ namespace prefix, whitespace inside a cell, a character reference, `_x000D_` esc
 tests compare both readers on every book the suite makes, on the hostile corpus, on LibreOffice's output and on
 generated sheets.
 
-Rows are remembered from book to book: the labels, headings and formulas of a template recur byte for byte in every
-book made from it (95 % of the cells of the benchmark's books, two thirds in books LibreOffice saved), so a row read
-once is not parsed again. What a row holds depends only on its bytes and the number formats (rows are remembered per
-set of formats); shared strings stay indices, looked up in each book's own table.
-
-The grid has python-calamine's shape (`to_python(skip_empty_area=False)`): rows from A1 to the last cell with a value,
-"" for an empty cell, float for a number, date for a whole number in a date format, bool, str; an error value reads
-"" (the reader puts the preflight's CellError there, as it does after calamine).
+Rows and cells are parsed once and remembered from book to book (kaigo_xl.xlsx.plainrows): a template's labels,
+headings and formulas recur byte for byte in every book made from it.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from kaigo_xl.xlsx.extent import MAX_SHEET_CELLS, SheetExtent
-from kaigo_xl.xlsx.plainvalues import DATE, PLAIN, Declined, char_data, rich_text, style_kinds, t_text
-from kaigo_xl.xlsx.refs import MAX_COL, MAX_ROW, column_number
+from kaigo_xl.xlsx.plainrows import column_of, memory
+from kaigo_xl.xlsx.plainvalues import Declined, Shared, rich_text, style_kinds
+from kaigo_xl.xlsx.refs import MAX_COL, MAX_ROW
 
 PACKAGE_RELS, WORKBOOK, STYLES, STRINGS = "_rels/.rels", "xl/workbook.xml", "xl/styles.xml", "xl/sharedStrings.xml"
 Merge = tuple[tuple[int, int], tuple[int, int]]  # ((row0, col0), (row1, col1)), 0-based, as python-calamine gives
@@ -127,31 +121,19 @@ def _split_strings(data: bytes | None) -> list[bytes]:
 
 # ---- one sheet ----
 
-_TOKEN = re.compile(  # a cell written plainly | any element but a row's tags: declined
-    rb'<c r="([A-Z]{1,3})([0-9]{1,7})"(?: s="([0-9]{1,9})")?(?: t="([A-Za-z]{1,9})")? ?(?:/>|>'
-    rb"(?:<f(?: [^<>]*)?(?: ?/>|>[^<]*</f>))?"
-    rb"(?:(<v ?/>|<v>[^<]*</v>)|<is>(<t>[^<]*</t>)</is>|(<is>[^<]*(?:<(?!/is>)[^<]*)*</is>))?</c>)"
-    rb"|(<(?!/?row[ >/]))")
-_NUMBER = re.compile(rb"-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
 _MERGE = re.compile(rb'<mergeCell ref="([A-Z]{1,3})([0-9]{1,7}):([A-Z]{1,3})([0-9]{1,7})" ?/>')
-_EXCEL_EPOCH = dt.date(1899, 12, 30)
-_FIRST_TRUE_SERIAL, _LAST_SERIAL = 61, 2958465  # 1900-03-01 (before it, Excel's 1900-02-29), 9999-12-31
 
 
 def _sheet(xml: bytes, book: _Book) -> tuple[list[list[object]], list[Merge], SheetExtent, dict[str, str]]:
-    body, tail = _sheet_data(xml)
-    known = _known_rows(book.kinds)
+    head, body, tail = _sheet_data(xml)
+    remembered = memory(book.kinds)
     cells: list[tuple[int, int, object]] = []
-    shared: list[tuple[int, int, _Shared]] = []
+    shared: list[tuple[int, int, Shared]] = []
     errors: dict[str, str] = {}
     rows = cols = 0
     row_cell = col_cell = ""
     for piece in body.split(b"<row "):
-        read = known.get(piece)
-        if read is None:
-            read = _remember(known, piece, _row_cells(piece, book.kinds))
-        else:
-            read.used = True
+        read = remembered.row(piece)
         cells += read.cells
         if read.shared:
             shared += read.shared
@@ -167,91 +149,7 @@ def _sheet(xml: bytes, book: _Book) -> tuple[list[list[object]], list[Merge], Sh
         text = book.strings[index]
         if grid[row - 1][col - 1] is index:
             grid[row - 1][col - 1] = text
-    return grid, _merges(xml, tail), extent, errors
-
-
-# ---- one row at a time, remembered: the rows of a template recur, byte for byte, in every book made from it ----
-
-class _Shared(int):
-    """A shared string's index standing in a remembered row's cell: the text is each book's own."""
-
-
-@dataclass(slots=True)
-class _Row:
-    """What a piece of sheetData (one <row …>…</row>, split at "<row ") holds, independent of the book's strings."""
-
-    cells: list[tuple[int, int, object]]  # (row, column, value) in document order; a _Shared for t="s"
-    shared: list[tuple[int, int, _Shared]]
-    errors: dict[str, str]
-    rows: int  # the highest row with a value, and the first cell reaching it …
-    row_cell: str
-    cols: int  # … and the same for columns
-    col_cell: str
-    used: bool = False  # read again in a later book: kept when the memory is pruned
-
-
-ROWS_REMEMBERED = 4096  # per set of number formats; about 1 KB each
-_LONGEST_REMEMBERED = 16_384  # bytes: a longer row (a hostile one) is read, never kept
-_KNOWN: dict[tuple[int, ...] | None, dict[bytes, _Row]] = {}
-
-
-def _known_rows(kinds: tuple[int, ...] | None) -> dict[bytes, _Row]:
-    """The rows read so far under these number formats (a number's value depends on its format)."""
-    known = _KNOWN.get(kinds)
-    if known is None:
-        if len(_KNOWN) >= 16:
-            _KNOWN.clear()
-        known = _KNOWN[kinds] = {}
-    return known
-
-
-def _remember(known: dict[bytes, _Row], piece: bytes, read: _Row) -> _Row:
-    """Keep `read` for the next book; when full, keep only the rows read more than once (the template's)."""
-    if len(piece) <= _LONGEST_REMEMBERED:
-        if len(known) >= ROWS_REMEMBERED:
-            kept = [(k, v) for k, v in list(known.items()) if v.used]
-            known.clear()
-            if len(kept) < ROWS_REMEMBERED // 2:
-                for key, row in kept:
-                    row.used = False  # to be kept again, it must be read again
-                    known[key] = row
-        known[piece] = read
-    return read
-
-
-def _row_cells(piece: bytes, kinds: tuple[int, ...] | None) -> _Row:
-    cells: list[tuple[int, int, object]] = []
-    shared: list[tuple[int, int, _Shared]] = []
-    errors: dict[str, str] = {}
-    rows = cols = 0
-    row_cell = col_cell = b""
-    for letters, digits, style, kind, v, plain_is, rich_is, odd in _TOKEN.findall(piece):
-        if odd:
-            raise Declined  # any other element, attribute or form in sheetData
-        if v:  # the most common cells first: numbers, and formulas without a result (<v/>)
-            if v[2] != 62 and kind != b"str":
-                continue  # <v/>: no value (a text formula's <v/> is "", in _value)
-            value: object = _number(v[3:-4], style, kinds) if not kind or kind == b"n" else \
-                _value(kind, v, b"", style, kinds)
-        elif plain_is and kind == b"inlineStr":
-            value = _plain_t(plain_is)
-        elif plain_is or rich_is:
-            value = _value(kind, v, rich_is or plain_is, style, kinds)
-        else:
-            continue  # <c …/>, or a formula with no <v>: no value
-        if value is _EMPTY:
-            continue
-        if kind == b"e" and v.startswith(b"<v>") and v[3:-4].strip():
-            errors[(letters + digits).decode()] = char_data(v[3:-4])  # as stored, as error_cells has it
-        row, col = int(digits), _COLUMNS.get(letters) or _col(letters)
-        cells.append((row, col, value))
-        if type(value) is _Shared:
-            shared.append((row, col, value))
-        if row > rows:
-            rows, row_cell = row, letters + digits
-        if col > cols:
-            cols, col_cell = col, letters + digits
-    return _Row(cells, shared, errors, rows, row_cell.decode(), cols, col_cell.decode())
+    return grid, _merges(head, tail), extent, errors
 
 
 def _grid(cells: list[tuple[int, int, object]], extent: SheetExtent) -> list[list[object]]:
@@ -264,33 +162,24 @@ def _grid(cells: list[tuple[int, int, object]], extent: SheetExtent) -> list[lis
     return grid
 
 
-_TEXTS: dict[bytes, str] = {}  # `<t>…</t>` → its text: the labels of a template recur in every book
-
-
-def _plain_t(element: bytes) -> str:
-    text = _TEXTS.get(element)
-    if text is None:
-        if len(_TEXTS) > 100_000:
-            _TEXTS.clear()
-        text = _TEXTS[element] = t_text(element[3:-4], False)
-    return text
-
-
-def _sheet_data(xml: bytes) -> tuple[bytes, bytes]:
-    """The sheetData element's content and what follows it; Declined unless there is exactly one, unprefixed."""
+def _sheet_data(xml: bytes) -> tuple[bytes, bytes, bytes]:
+    """What stands before the sheetData element, its content, and what follows it; Declined unless there is exactly
+    one, unprefixed. (Only the ends are searched: "sheetData" anywhere inside the content stands in an element the
+    rows refuse, or in text, where it is text.)"""
     if not xml.startswith(b"<") or _foreign_encoding(xml):
         raise Declined
-    start = xml.find(b"<sheetData")
-    if start < 0 or xml.count(b"sheetData") not in (1, 2) or b":sheetData" in xml:
+    first, last = xml.find(b"sheetData"), xml.rfind(b"sheetData")
+    if first < 1 or xml[first - 1] != 60:  # "<": the element itself comes first, not a prefixed or closing one
         raise Declined
-    after = start + len(b"<sheetData")
-    for empty in (b"/>", b" />"):
-        if xml.startswith(empty, after):
-            return b"", xml[after + len(empty):]
-    end = xml.find(b"</sheetData>", after)
-    if not xml.startswith(b">", after) or end < 0:
+    after = first + len(b"sheetData")
+    if last == first:
+        for empty in (b"/>", b" />"):
+            if xml.startswith(empty, after):
+                return xml[:first - 1], b"", xml[after + len(empty):]
         raise Declined
-    return xml[after + 1:end], xml[end + len(b"</sheetData>"):]
+    if xml[after] != 62 or xml[last - 2:last] != b"</" or not xml.startswith(b">", last + len(b"sheetData")):
+        raise Declined
+    return xml[:first - 1], xml[after + 1:last - 2], xml[last + len(b"sheetData>"):]
 
 
 def _foreign_encoding(xml: bytes) -> bool:
@@ -301,65 +190,8 @@ def _foreign_encoding(xml: bytes) -> bool:
     return m is not None and m.group(1).lower() not in (b"utf-8", b"utf8")
 
 
-_EMPTY = object()
-
-
-def _value(kind: bytes, v: bytes, inline: bytes, style: bytes, kinds: tuple[int, ...] | None) -> object:
-    """A cell's value as python-calamine gives it (_EMPTY: no value, the cell does not count; a _Shared: the book's
-    shared string)."""
-    if kind == b"inlineStr":
-        return rich_text(inline[4:-5] if inline.startswith(b"<is>") else inline) if inline else _EMPTY
-    if inline:
-        raise Declined  # <is> in a cell of another type
-    text = v[3:-4] if v.startswith(b"<v>") else b""  # <v/>: no text
-    if kind in (b"", b"n"):
-        return _number(text, style, kinds)
-    if kind == b"str":
-        return char_data(text)  # even "" (<v/>, <v></v>): a value, as python-calamine counts it
-    if not text:
-        raise Declined
-    if kind == b"s":
-        if not text.isdigit():
-            raise Declined
-        return _Shared(text)
-    if kind == b"b" and text in (b"0", b"1"):
-        return text == b"1"
-    if kind == b"e":
-        return ""  # the preflight's error_cells has the real text, put at the cell by the reader
-    raise Declined  # t="d" (ISO dates) and anything unknown
-
-
-def _number(text: bytes, style: bytes, kinds: tuple[int, ...] | None) -> object:
-    if not text:
-        return _EMPTY  # <v></v>
-    if not _NUMBER.fullmatch(text):
-        raise Declined  # "1.", "+1", "inf" …: left to python-calamine's own number parser
-    x = float(text)
-    if not style:
-        return x  # no style: a plain number
-    if kinds is None:
-        raise Declined  # styles.xml not read here
-    n = int(style)
-    kind = kinds[n] if n < len(kinds) else PLAIN  # an index past the end: python-calamine reads a plain number
-    if kind == PLAIN:
-        return x
-    if kind == DATE and x.is_integer() and _FIRST_TRUE_SERIAL <= x <= _LAST_SERIAL:
-        return _EXCEL_EPOCH + dt.timedelta(days=int(x))
-    raise Declined  # a time, a date and time, a date before 1900-03-01, a format we do not classify
-
-
-_COLUMNS: dict[bytes, int] = {}
-
-
-def _col(letters: bytes) -> int:
-    col = _COLUMNS.get(letters)
-    if col is None:
-        col = _COLUMNS[letters] = column_number(letters)
-    return col
-
-
-def _merges(xml: bytes, tail: bytes) -> list[Merge]:
+def _merges(head: bytes, tail: bytes) -> list[Merge]:
     found = _MERGE.findall(tail)
-    if xml.count(b"<mergeCell ") != len(found) or b":mergeCell" in xml:
+    if head.count(b"<mergeCell ") + tail.count(b"<mergeCell ") != len(found) or b":mergeCell" in head + tail:
         raise Declined  # a single-cell merge, a prefix, merges before the cells …
-    return [((int(r0) - 1, _col(c0) - 1), (int(r1) - 1, _col(c1) - 1)) for c0, r0, c1, r1 in found]
+    return [((int(r0) - 1, column_of(c0) - 1), (int(r1) - 1, column_of(c1) - 1)) for c0, r0, c1, r1 in found]

@@ -5,6 +5,7 @@ Anything one python-calamine version might read otherwise raises Declined, and p
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 
@@ -126,3 +127,66 @@ def format_kind(code: str) -> int:
     if not letters or "".join(first).strip().lower() == "general":
         return PLAIN
     return DATE if letters <= set("ymdYMD") else UNKNOWN
+
+
+# ---- one cell's value ----
+
+_NUMBER = re.compile(rb"-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_FIRST_TRUE_SERIAL, _LAST_SERIAL = 61, 2958465  # 1900-03-01 (before it, Excel's 1900-02-29), 9999-12-31
+
+
+class Shared(int):
+    """A shared string's index standing in a remembered row's cell: the text is each book's own."""
+
+
+def plain_t(element: bytes) -> str:
+    """The text of a `<t>…</t>` element without attributes."""
+    return t_text(element[3:-4], False)
+
+
+EMPTY = object()
+
+
+def cell_value(kind: bytes, v: bytes, inline: bytes, style: bytes, kinds: tuple[int, ...] | None) -> object:
+    """A cell's value as python-calamine gives it (EMPTY: no value, the cell does not count; a Shared: the book's
+    shared string)."""
+    if kind == b"inlineStr":
+        return rich_text(inline[4:-5] if inline.startswith(b"<is>") else inline) if inline else EMPTY
+    if inline:
+        raise Declined  # <is> in a cell of another type
+    text = v[3:-4] if v.startswith(b"<v>") else b""  # <v/>: no text
+    if kind in (b"", b"n"):
+        return number_value(text, style, kinds)
+    if kind == b"str":
+        return char_data(text)  # even "" (<v/>, <v></v>): a value, as python-calamine counts it
+    if not text:
+        raise Declined
+    if kind == b"s":
+        if not text.isdigit():
+            raise Declined
+        return Shared(text)
+    if kind == b"b" and text in (b"0", b"1"):
+        return text == b"1"
+    if kind == b"e":
+        return ""  # the preflight's error_cells has the real text, put at the cell by the reader
+    raise Declined  # t="d" (ISO dates) and anything unknown
+
+
+def number_value(text: bytes, style: bytes, kinds: tuple[int, ...] | None) -> object:
+    if not text:
+        return EMPTY  # <v></v>
+    if not _NUMBER.fullmatch(text):
+        raise Declined  # "1.", "+1", "inf" …: left to python-calamine's own number parser
+    x = float(text)
+    if not style:
+        return x  # no style: a plain number
+    if kinds is None:
+        raise Declined  # styles.xml not read here
+    n = int(style)
+    kind = kinds[n] if n < len(kinds) else PLAIN  # an index past the end: python-calamine reads a plain number
+    if kind == PLAIN:
+        return x
+    if kind == DATE and x.is_integer() and _FIRST_TRUE_SERIAL <= x <= _LAST_SERIAL:
+        return _EXCEL_EPOCH + dt.timedelta(days=int(x))
+    raise Declined  # a time, a date and time, a date before 1900-03-01, a format we do not classify

@@ -22,7 +22,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from kaigo_xl.errors import InputUnreadable
 from kaigo_xl.workbook import layout as L
 from kaigo_xl.workbook.reader.file import EAGER_SHEETS, _calamine, read_workbook
-from kaigo_xl.xlsx import plainread
+from kaigo_xl.xlsx import plainread, plainrows
 from kaigo_xl.xlsx.plainvalues import DATE, PLAIN, UNKNOWN, format_kind
 from kaigo_xl.xlsx.preflight import Preflight, preflight
 
@@ -183,6 +183,10 @@ DECLINED = {
     "attributes in another order": _row('<c r="A3" t="s" s="0"><v>1</v></c>'),
     "a cell without r": _row('<c t="s"><v>1</v></c>'),
     "a dynamic-array cell": _row('<c r="A3" cm="1"><f t="array" ref="A3">SEQUENCE(1)</f><v>1</v></c>'),
+    "another element after a cell": _row('<c r="A3"><v>1</v></c><x/>'),
+    "another element before the first cell": _row('<x/><c r="A3"><v>1</v></c>'),
+    "a cell tag inside a cell's text": _row('<c r="A3" t="inlineStr"><is><rPh sb="0" eb="1"><c r="B3"/></rPh>'
+                                           '<t>x</t></is></c>'),
 }
 
 
@@ -373,8 +377,9 @@ def test_a_row_tag_inside_a_cells_text_is_left_to_calamine(tmp_path):
 
 
 def test_the_memory_of_rows_stays_bounded_and_keeps_the_rows_that_recur(monkeypatch):
-    monkeypatch.setattr(plainread, "_KNOWN", {})
-    monkeypatch.setattr(plainread, "ROWS_REMEMBERED", 64)
+    monkeypatch.setattr(plainrows, "_MEMORY", {})
+    monkeypatch.setattr(plainrows, "ROWS_REMEMBERED", 64)
+    monkeypatch.setattr(plainrows, "CELLS_REMEMBERED", 64)
     template = _row('<c r="A1"><v>1</v></c>', 1)
     key = template.removeprefix("<row ").encode()
     first = None
@@ -384,7 +389,7 @@ def test_the_memory_of_rows_stays_bounded_and_keeps_the_rows_that_recur(monkeypa
                                             f'{_row(f"<c r={chr(34)}B2{chr(34)}><v>{book}</v></c>", 2)}'
                                             "</sheetData></worksheet>").encode()
         assert _read(kept).values["入力"][1][1] == book
-        (known,) = plainread._KNOWN.values()
-        first = first or known[key]
-        assert len(known) <= 64
-    assert known[key] is first  # read once, in the first book: every pruning kept it
+        (memory,) = plainrows._MEMORY.values()
+        first = first or memory.rows[key]
+        assert len(memory.rows) <= 64 and len(memory.cells) <= 64
+    assert memory.rows[key] is first  # read once, in the first book: every pruning kept it
