@@ -179,7 +179,8 @@ def inflate_whole(fh: BinaryIO, info: zipfile.ZipInfo, damaged: str) -> Iterator
     if len(raw) < info.compress_size:
         raise Refused(damaged)
     key = (raw, info.compress_type, info.file_size, info.CRC)
-    out = _inflate_remembered(*key) if info.file_size <= REMEMBERED_PART else _inflate_raw(*key)
+    small = info.file_size <= REMEMBERED_PART and info.compress_size <= REMEMBERED_PART
+    out = _inflate_remembered(*key) if small else _inflate_raw(*key)
     if isinstance(out, int):
         if out > info.file_size + OVERRUN:
             raise Refused(bomb(f"部品 {info.filename} が宣言された大きさ {info.file_size:,} バイトを超えて展開されます"))

@@ -122,6 +122,7 @@ def _split_strings(data: bytes | None) -> list[bytes]:
 # ---- one sheet ----
 
 _MERGE = re.compile(rb'<mergeCell ref="([A-Z]{1,3})([0-9]{1,7}):([A-Z]{1,3})([0-9]{1,7})" ?/>')
+_MERGE_TAG = re.compile(rb"<mergeCell[\s/>]")  # any <mergeCell …> however written
 
 
 def _sheet(xml: bytes, book: _Book) -> tuple[list[list[object]], list[Merge], SheetExtent, dict[str, str]]:
@@ -191,7 +192,13 @@ def _foreign_encoding(xml: bytes) -> bool:
 
 
 def _merges(head: bytes, tail: bytes) -> list[Merge]:
-    found = _MERGE.findall(tail)
-    if head.count(b"<mergeCell ") + tail.count(b"<mergeCell ") != len(found) or b":mergeCell" in head + tail:
-        raise Declined  # a single-cell merge, a prefix, merges before the cells …
+    """The merged ranges of the one <mergeCells> block after sheetData (python-calamine reads the first block only);
+    Declined for merges anywhere else, a second block, a comment or CDATA in it, a single-cell merge …"""
+    if _MERGE_TAG.search(head) or tail.count(b"<mergeCells") > 1:
+        raise Declined
+    start = tail.find(b"<mergeCells")
+    block = tail[start:tail.find(b"</mergeCells>", start) + 1] if start >= 0 else b""
+    found = _MERGE.findall(block)
+    if len(_MERGE_TAG.findall(tail)) != len(found) or b"<!" in block or b":mergeCell" in head + tail:
+        raise Declined
     return [((int(r0) - 1, column_of(c0) - 1), (int(r1) - 1, column_of(c1) - 1)) for c0, r0, c1, r1 in found]

@@ -27,6 +27,9 @@ _CELL = re.compile(  # one cell written plainly, from just after its "<c "
     rb"(?:<f(?: [^<>]*)?(?: ?/>|>[^<]*</f>))?"
     rb"(?:(<v ?/>|<v>[^<]*</v>)|<is>(<t>[^<]*</t>)</is>|(<is>[^<]*(?:<(?!/is>)[^<]*)*</is>))?</c>)")
 _ODD = re.compile(rb"<(?!/?row[ >/])")  # any element but a row's own tags
+# what precedes a row's first cell: nothing (before the first row), or the rest of its start tag (an empty row: and
+# its end tag); an attribute holding "<c …" or anything but plain attributes declines
+_ROW_HEAD = re.compile(rb'\s*|(?:[\w:.-]+="[^"<>]*"\s*)*/?>\s*(?:</row>\s*)?')
 
 
 @dataclass(slots=True)
@@ -43,9 +46,11 @@ class Row:
     used: bool = False  # read again in a later book: kept when the memory is pruned
 
 
-ROWS_REMEMBERED = 1024  # per set of number formats; about 2 KB each
-CELLS_REMEMBERED = 8192  # about 0.3 KB each
-_LONGEST_REMEMBERED = 16_384  # bytes: a longer piece (a hostile one) is read, never kept
+# Bounds per set of number formats (at most MEMORIES of them): entries, and bytes of XML remembered (what a row or
+# cell holds takes up to about four times its XML); a longer row or cell (a hostile one) is read, never kept
+ROWS_REMEMBERED, ROW_BYTES, LONGEST_ROW = 1024, 1 << 20, 16_384
+CELLS_REMEMBERED, CELL_BYTES, LONGEST_CELL = 8192, 256 << 10, 2048
+MEMORIES = 4
 
 
 class Memory:
@@ -55,6 +60,7 @@ class Memory:
         self.kinds = kinds
         self.rows: dict[bytes, Row] = {}
         self.cells: dict[bytes, Cell] = {}
+        self.row_bytes = self.cell_bytes = 0
 
     def row(self, piece: bytes) -> Row:
         read = self.rows.get(piece)
@@ -62,25 +68,28 @@ class Memory:
             read.used = True
             return read
         read = self._read_row(piece)
-        if len(piece) <= _LONGEST_REMEMBERED:
-            if len(self.rows) >= ROWS_REMEMBERED:
+        if len(piece) <= min(LONGEST_ROW, ROW_BYTES // 2):  # (after pruning, at most half is kept)
+            if len(self.rows) >= ROWS_REMEMBERED or self.row_bytes + len(piece) > ROW_BYTES:
                 self._prune()
             self.rows[piece] = read
+            self.row_bytes += len(piece)
         return read
 
     def _prune(self) -> None:
         """Keep only the rows read more than once (the template's); when they are most of the memory, none."""
         kept = [(k, v) for k, v in list(self.rows.items()) if v.used]
         self.rows.clear()
-        if len(kept) < ROWS_REMEMBERED // 2:
+        self.row_bytes = 0
+        if len(kept) < ROWS_REMEMBERED // 2 and sum(len(k) for k, _ in kept) < ROW_BYTES // 2:
             for key, row in kept:
                 row.used = False  # to be kept again, it must be read again
                 self.rows[key] = row
+                self.row_bytes += len(key)
 
     def _read_row(self, piece: bytes) -> Row:
         head, *pieces = piece.split(b"<c ")
-        if _ODD.search(head):
-            raise Declined  # any other element in sheetData
+        if not _ROW_HEAD.fullmatch(head):
+            raise Declined  # any other element in sheetData, or a row tag written another way
         read = Row([], [], {}, 0, "", 0, "")
         for text in pieces:
             cell = self.cells.get(text)
@@ -102,10 +111,12 @@ class Memory:
 
     def _cell(self, text: bytes) -> Cell:
         cell = read_cell(text, self.kinds)
-        if len(text) <= _LONGEST_REMEMBERED:
-            if len(self.cells) >= CELLS_REMEMBERED:
+        if len(text) <= min(LONGEST_CELL, CELL_BYTES):
+            if len(self.cells) >= CELLS_REMEMBERED or self.cell_bytes + len(text) > CELL_BYTES:
                 self.cells.clear()
+                self.cell_bytes = 0
             self.cells[text] = cell
+            self.cell_bytes += len(text)
         return cell
 
 
@@ -140,7 +151,7 @@ def memory(kinds: Kinds) -> Memory:
     """The memory for a book with these number formats (a number's value depends on its format)."""
     found = _MEMORY.get(kinds)
     if found is None:
-        if len(_MEMORY) >= 16:
+        if len(_MEMORY) >= MEMORIES:
             _MEMORY.clear()
         found = _MEMORY[kinds] = Memory(kinds)
     return found

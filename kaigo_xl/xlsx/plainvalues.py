@@ -34,9 +34,11 @@ def char_data(raw: bytes) -> str:
 
 
 _PLAIN_T = re.compile(rb'<t>([^<]*)</t>|<t xml:space="preserve">([^<]*)</t>')
-_PHONETIC = re.compile(rb"<rPh [^>]*>.*?</rPh>|<phoneticPr [^>]*/>", re.S)  # furigana: not part of the text
+# furigana (not part of the text) and the runs' fonts, colours …: only as Excel writes them, so that nothing else (an
+# element python-calamine would take for the sheet's own, a closing tag) can stand inside them unseen
+_PHONETIC = re.compile(rb'<rPh [^<>]*>(?:<t(?: xml:space="preserve")?>[^<]*</t>|<t/>)</rPh>|<phoneticPr [^<>]*/>')
 _RUN_T = re.compile(rb'<t( xml:space="preserve")?>([^<]*)</t>')
-_RUN_FRAME = re.compile(rb"<r>|</r>|<rPr>.*?</rPr>|<rPr ?/>", re.S)  # runs and their fonts, colours …
+_RUN_FRAME = re.compile(rb'<r>|</r>|<rPr>(?:<[A-Za-z]{1,20}(?: [A-Za-z]{1,20}="[^"<>]*")* ?/>)*</rPr>|<rPr ?/>')
 
 
 def rich_text(raw: bytes) -> str:

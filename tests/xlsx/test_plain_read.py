@@ -187,6 +187,11 @@ DECLINED = {
     "another element before the first cell": _row('<x/><c r="A3"><v>1</v></c>'),
     "a cell tag inside a cell's text": _row('<c r="A3" t="inlineStr"><is><rPh sb="0" eb="1"><c r="B3"/></rPh>'
                                            '<t>x</t></is></c>'),
+    "a merge block inside a run's fonts": _row('<c r="A3" t="inlineStr"><is><r><rPr><mergeCells count="1"><mergeCell '
+                                               'ref="A1:B2"/></mergeCells></rPr><t>a</t></r></is></c>'),
+    "the end of sheetData inside furigana": _row('<c r="A3" t="inlineStr"><is><t>a</t><rPh sb="0" eb="1"><t>x</t>'
+                                                 '</sheetData></rPh></is></c>'),
+    "a cell inside a row's attribute": "<row r=\"2\" x='<c r=\"B2\"><v>5</v></c>'></row>",
 }
 
 
@@ -393,3 +398,46 @@ def test_the_memory_of_rows_stays_bounded_and_keeps_the_rows_that_recur(monkeypa
         first = first or memory.rows[key]
         assert len(memory.rows) <= 64 and len(memory.cells) <= 64
     assert memory.rows[key] is first  # read once, in the first book: every pruning kept it
+
+
+@pytest.mark.parametrize("tail", [
+    '<mergeCells count="1"><mergeCell\tref="A1:B2"/></mergeCells>',  # another space
+    '<mergeCells count="1"><mergeCell ref="A1:B2"/></mergeCells><mergeCells count="1"><mergeCell ref="C1:D2"/>'
+    '</mergeCells>',  # python-calamine reads the first block only
+    '<mergeCells count="1"><!-- <mergeCell ref="C1:D2"/> --><mergeCell ref="A1:B2"/></mergeCells>',
+    '<mergeCells count="1"><mergeCell ref="A1:B2"/></mergeCells><extLst><mergeCell ref="C1:D2"/></extLst>',
+])
+def test_merges_written_any_other_way_are_left_to_calamine(tail):
+    kept = _parts()
+    sheet = kept["xl/worksheets/sheet1.xml"].decode()
+    start, end = sheet.index("<mergeCells"), sheet.index("</mergeCells>") + len("</mergeCells>")
+    kept["xl/worksheets/sheet1.xml"] = (sheet[:start] + tail + sheet[end:]).encode()
+    assert _read(kept) is None
+
+
+def test_an_empty_merge_block_has_no_merges():
+    kept = _parts()
+    sheet = kept["xl/worksheets/sheet1.xml"].decode()
+    start, end = sheet.index("<mergeCells"), sheet.index("</mergeCells>") + len("</mergeCells>")
+    kept["xl/worksheets/sheet1.xml"] = (sheet[:start] + '<mergeCells count="0"/>' + sheet[end:]).encode()
+    assert _read(kept).merged["入力"] == []
+
+
+def test_the_memory_is_bounded_in_bytes_and_keeps_no_long_cell(monkeypatch):
+    monkeypatch.setattr(plainrows, "_MEMORY", {})
+    monkeypatch.setattr(plainrows, "ROW_BYTES", 4096)
+    monkeypatch.setattr(plainrows, "CELL_BYTES", 2048)
+    for book in range(200):
+        text = "長" * 200 + str(book)  # ~600 bytes of XML a cell, a new one in every book
+        longest = "長" * plainrows.LONGEST_CELL  # too long to keep
+        kept = _parts()
+        kept["xl/worksheets/sheet1.xml"] = (
+            f"<worksheet {_MAIN}><sheetData>"
+            f'{_row(f"<c r={chr(34)}A2{chr(34)} t={chr(34)}inlineStr{chr(34)}><is><t>{text}</t></is></c>", 2)}'
+            f'{_row(f"<c r={chr(34)}A3{chr(34)} t={chr(34)}inlineStr{chr(34)}><is><t>{longest}</t></is></c>", 3)}'
+            "</sheetData></worksheet>").encode()
+        assert _read(kept).values["入力"][1][0] == text
+        (memory,) = plainrows._MEMORY.values()
+        assert memory.row_bytes == sum(map(len, memory.rows)) <= 4096
+        assert memory.cell_bytes == sum(map(len, memory.cells)) <= 2048
+        assert all(len(cell) <= plainrows.LONGEST_CELL for cell in memory.cells)
