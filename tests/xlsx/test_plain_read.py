@@ -441,3 +441,19 @@ def test_the_memory_is_bounded_in_bytes_and_keeps_no_long_cell(monkeypatch):
         assert memory.row_bytes == sum(map(len, memory.rows)) <= 4096
         assert memory.cell_bytes == sum(map(len, memory.cells)) <= 2048
         assert all(len(cell) <= plainrows.LONGEST_CELL for cell in memory.cells)
+
+
+def test_books_read_one_after_another_are_each_read_as_calamine_reads_them(sample_book, tmp_path, monkeypatch):
+    """The memory carries rows and cells from book to book: a round of different books, in two orders, from empty."""
+    monkeypatch.setattr(plainrows, "_MEMORY", {})
+    row = _row('<c r="A3" t="s"><v>1</v></c><c r="B3" s="1"><v>46142</v></c><c r="C3" t="s"><v>4</v></c>')
+    hand = []
+    for i, (strings, styles) in enumerate([(None, _STYLES), (["<si><t>別</t></si>"] * 6, _STYLES),
+                                           (None, _STYLES.replace('formatCode="yyyy/m/d;@"', 'formatCode="0"'))]):
+        hand.append(tmp_path / f"hand{i}.xlsx")
+        hand[-1].write_bytes(_hand_book(row, strings=strings, styles=styles))
+    books = [(p, READ) for p in sorted((ROOT / "workbooks").glob("*.xlsx"))] + [(sample_book, READ)]
+    books += [(p, ["入力"]) for p in hand]
+    for path, sheets in books + books[::-1]:
+        plain, calamine = _both(path, sheets)
+        assert plain is not None and _same(plain, calamine), path.name
