@@ -112,9 +112,12 @@ def _summary_sheet(wb: Workbook, looks: Styles, summary: Summary) -> Sheet:
                      "  合計の中身はシート「概要」", [c.header for c in cols], widths, freeze="C",
                      **_in_blocks(widths, split_after))
     ids = looks.ids([Look(kind=c.kind if c.kind in ("yen", "fte", "count") else "text",
-                          wrap=c.header in ("施設名", T.FILE), center=c.kind in ("category", "bool")) for c in cols])
+                          wrap=c.header in ("施設名", T.REMARKS, T.FILE), center=c.kind in ("category", "bool"))
+                     for c in cols])
+    remarks_at = [c.header for c in cols].index(T.REMARKS)
     for row in rows:
         sh.values(row, ids, height=height((str(row[1] or ""), name_width),
+                                          (str(row[remarks_at] or ""), widths[remarks_at]),
                                           (str(row[split_after - 1] or ""), widths[split_after - 1])))
     first, last = HEADER_ROW + 1, sh.row
     filter_rows(sh, len(cols))

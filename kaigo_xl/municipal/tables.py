@@ -51,6 +51,9 @@ def _payment_of(i: int) -> Callable[[BookResult], int | None]:
     return lambda r: None if r.status == STATUS_UNREADABLE else r.payments[i]
 
 
+REMARKS = "備考"
+
+
 def remarks(r: BookResult) -> str:
     out = []
     if any(f[0] == "DUPLICATE_NUMBER" for f in r.findings):
@@ -82,7 +85,7 @@ def facility_columns(month_labels: Sequence[str]) -> list[Column]:
         Column("対象経費 実績（円）", lambda r: r.actual_allowed_yen, "yen", True, 15),
         Column("受領額（円）", lambda r: r.received_yen, "yen", True, 12),
         Column("返還見込額（円）", lambda r: r.refund_yen, "yen", True, 12),
-        Column("備考", remarks, width=18),
+        Column(REMARKS, remarks, width=22),
         Column(FILE, lambda r: r.file, width=30),
     ]
     cols += [Column(f"{label}支払額（円）", _payment_of(i), "yen", True, 12) for i, label in enumerate(month_labels)]
