@@ -172,6 +172,9 @@ def _inflate_stream(fh: BinaryIO, info: zipfile.ZipInfo, damaged: str) -> Iterat
         raise Refused(damaged)
 
 
+REMEMBERED_PART = 64 * 1024  # a part up to this size is inflated once for every book holding the same bytes
+
+
 def inflate_whole(fh: BinaryIO, info: zipfile.ZipInfo, damaged: str) -> Iterator[bytes]:
     """The same checks as the stream in `inflate`, for a part read in one piece: at most the declared size plus
     OVERRUN is ever inflated (zlib's max_length), so a lying header costs no more memory than the stream."""
@@ -187,9 +190,6 @@ def inflate_whole(fh: BinaryIO, info: zipfile.ZipInfo, damaged: str) -> Iterator
         raise Refused(damaged)
     if out:
         yield out
-
-
-REMEMBERED_PART = 64 * 1024  # a part up to this size is inflated once for every book holding the same bytes
 
 
 def _inflate_raw(raw: bytes, method: int, size: int, crc: int) -> bytes | int:

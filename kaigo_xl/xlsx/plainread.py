@@ -197,7 +197,8 @@ def _merges(head: bytes, tail: bytes) -> list[Merge]:
     if _MERGE_TAG.search(head) or tail.count(b"<mergeCells") > 1:
         raise Declined
     start = tail.find(b"<mergeCells")
-    block = tail[start:tail.find(b"</mergeCells>", start) + 1] if start >= 0 else b""
+    end = tail.find(b"</mergeCells>", start) if start >= 0 else -1
+    block = tail[start:end] if end >= 0 else b""  # (<mergeCells/>, or none: no merges)
     found = _MERGE.findall(block)
     if len(_MERGE_TAG.findall(tail)) != len(found) or b"<!" in block or b":mergeCell" in head + tail:
         raise Declined

@@ -1,7 +1,7 @@
 """The rows and cells of a plainly written sheet, each parsed once and remembered from book to book.
 
 Why: the labels, headings and formulas of a template recur byte for byte in every book made from it (two thirds of
-the cells of the input sheets in books Excel or LibreOffice saved, more in books written by a program), so a row read
+the cells of the input sheets in books LibreOffice saved, more in books written by a program), so a row read
 once is not parsed again; in a row that is new (one holding the facility's own figures) only its new cells are.
 
 What a row or a cell holds depends on its bytes alone, and on the book's number formats for a number (the memory is
@@ -78,13 +78,14 @@ class Memory:
     def _prune(self) -> None:
         """Keep only the rows read more than once (the template's); when they are most of the memory, none."""
         kept = [(k, v) for k, v in list(self.rows.items()) if v.used]
+        kept_bytes = sum(len(k) for k, _ in kept)
         self.rows.clear()
         self.row_bytes = 0
-        if len(kept) < ROWS_REMEMBERED // 2 and sum(len(k) for k, _ in kept) < ROW_BYTES // 2:
+        if len(kept) < ROWS_REMEMBERED // 2 and kept_bytes < ROW_BYTES // 2:
             for key, row in kept:
                 row.used = False  # to be kept again, it must be read again
                 self.rows[key] = row
-                self.row_bytes += len(key)
+            self.row_bytes = kept_bytes
 
     def _read_row(self, piece: bytes) -> Row:
         head, *pieces = piece.split(b"<c ")

@@ -334,26 +334,24 @@ def test_a_sheet_name_with_a_character_reference_is_left_to_calamine():
 
 # ---- rows remembered from book to book (the rows of a template recur byte for byte) ----
 
-def _plain_of(tmp_path: Path, name: str, cells: str, **kw):
-    path = tmp_path / name
-    path.write_bytes(_hand_book(cells, **kw))
-    plain, calamine = _both(path, ["入力"])
+def _plain_of(tmp_path: Path, cells: str, **kw):
+    plain, calamine = _hand(tmp_path, cells, **kw)
     assert plain is not None and _same(plain, calamine)
     return plain.values["入力"]
 
 
 def test_a_remembered_row_takes_each_books_own_shared_strings(tmp_path):
     row = _row('<c r="A3" t="s"><v>1</v></c><c r="B3"><v>7</v></c>')
-    first = _plain_of(tmp_path, "a.xlsx", row)
-    second = _plain_of(tmp_path, "b.xlsx", row, strings=["<si><t>表題</t></si>", "<si><t>別の施設</t></si>"])
+    first = _plain_of(tmp_path, row)
+    second = _plain_of(tmp_path, row, strings=["<si><t>表題</t></si>", "<si><t>別の施設</t></si>"])
     assert (first[2][:2], second[2][:2]) == (["見本ホーム", 7.0], ["別の施設", 7.0])
     assert (first[0][0], second[0][0]) == ("施設名", "表題")
 
 
 def test_a_remembered_row_is_read_again_under_other_number_formats(tmp_path):
     row = _row('<c r="A3" s="1"><v>46142</v></c>')
-    as_date = _plain_of(tmp_path, "a.xlsx", row)
-    as_number = _plain_of(tmp_path, "b.xlsx", row, styles=_STYLES.replace('numFmtId="176" formatCode="yyyy/m/d;@"',
+    as_date = _plain_of(tmp_path, row)
+    as_number = _plain_of(tmp_path, row, styles=_STYLES.replace('numFmtId="176" formatCode="yyyy/m/d;@"',
                                                                           'numFmtId="176" formatCode="0.0"'))
     assert (as_date[2][0], as_number[2][0]) == (dt.date(2026, 4, 30), 46142.0)
 
@@ -363,8 +361,8 @@ def test_a_remembered_row_is_read_again_under_other_number_formats(tmp_path):
     _row('<c r="A3"><v>5</v></c><c r="B3"><v>6</v></c>') + _row('<c r="A3" t="s"><v>1</v></c>'),  # … and back
 ])
 def test_a_cell_written_twice_in_two_rows_reads_as_calamine_reads_it(cells, tmp_path):
-    twice = _plain_of(tmp_path, "a.xlsx", cells)
-    assert twice == _plain_of(tmp_path, "b.xlsx", cells)  # the second time from the remembered rows
+    twice = _plain_of(tmp_path, cells)
+    assert twice == _plain_of(tmp_path, cells)  # the second time from the remembered rows
 
 
 def test_a_shared_string_past_the_end_is_left_to_calamine_even_when_a_later_cell_replaces_it(tmp_path):
