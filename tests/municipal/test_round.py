@@ -21,6 +21,12 @@ pytestmark = pytest.mark.slow
 JUNE_TOKUTEI = f"{L.COL_TOKUTEI}{L.MONTH_ROW[6]}"  # where facility 14 typed 99
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _collected_first(collected_round) -> None:
+    """Every test here reads what collect wrote (集計.xlsx, 修正依頼/ …): collected before any of them runs, whichever
+    worker runs it (with -n 2, a test could land on a worker where no test had asked for `data` yet)."""
+
+
 @pytest.fixture(scope="module")
 def data(collected_round) -> dict:
     return json.loads(collected_round[0].stdout)
