@@ -78,10 +78,8 @@ def cmd_collect(args: argparse.Namespace) -> int:
 
 def collect_lines(summary: Summary, args: argparse.Namespace, written: Written) -> list[str]:
     """What collect tells the officer: the year, the counts, the money, who has not returned, where things are."""
-    n = len(summary.results)
-    ok = sum(1 for r in summary.results if r.status == STATUS_OK)
     out = [summary.year_sentence(),
-           f"集計しました: {n}施設（提出可 {ok}、要修正 {n - ok}）、読込不可 {len(summary.unreadable)}件、"
+           f"集計しました: {summary.status_counts()}、読込不可 {len(summary.unreadable)}件、"
            f"ほかの年度 {len(summary.other_years)}件、対象外のファイル {len(summary.skipped)}件",
            f"加算総額の合計: {summary.total_annual_yen:,}円（支払予定の合計 {sum(summary.month_totals()):,}円）"]
     rnd = summary.round

@@ -26,7 +26,7 @@ def csv_text(summary: Summary) -> str:
     w.writerow([c.header for c in cols])
     for row in rows:
         w.writerow([csv_cell(v) for v in row])
-    w.writerow([csv_cell(v) for v in [None, f"合計（{len(summary.results)}施設）", *T.totals(rows, cols)[2:]]])
+    w.writerow([csv_cell(v) for v in [None, f"合計（{summary.count_label()}）", *T.totals(rows, cols)[2:]]])
     return buf.getvalue()
 
 

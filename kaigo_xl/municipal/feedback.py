@@ -5,13 +5,14 @@ to paste into a mail; and `write_feedback`, one short text file per facility wit
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kaigo_xl.municipal.collect import STATUS_UNREADABLE, BookResult
 from kaigo_xl.municipal.filenames import UniqueNames
 from kaigo_xl.municipal.summary import Summary
 from kaigo_xl.municipal.text import shown
+from kaigo_xl.wareki import wareki_date
 from kaigo_xl.xlsx.safefile import atomic_write_bytes
 
 FEEDBACK_SUFFIX = "_修正依頼.txt"
@@ -26,6 +27,7 @@ class Feedback:
     errors: int
     fixes: list[str]  # 「・施設情報!C7: …」 one per error
     file: str
+    cautions: list[str] = field(default_factory=list)  # the same, one per warning (to check, not required)
 
     @property
     def fixes_text(self) -> str:
@@ -43,14 +45,19 @@ def feedback_items(summary: Summary) -> list[Feedback]:
 
 
 def _item(r: BookResult) -> Feedback:
-    fixes = [fix_line(loc, msg) for _, severity, msg, loc in r.findings if severity == "error"]
-    return Feedback(r.number, r.name, r.contact, r.status, r.errors, fixes, r.file)
+    def lines(kind: str) -> list[str]:
+        return [fix_line(loc, msg) for _, severity, msg, loc in r.findings if severity == kind]
+
+    return Feedback(r.number, r.name, r.contact, r.status, r.errors, lines("error"), r.file, lines("warning"))
 
 
 def mail_text(item: Feedback, summary: Summary) -> str:
-    """The text of one facility's request, in the words a municipal officer would write."""
-    who = item.name or "ご担当者"
-    lines = [f"{who} ご担当者様" + (f"（{item.contact}）" if item.contact else ""), ""]
+    """The text of one facility's request, in the words a municipal officer would write: addressed to the facility
+    (御中, its contact as the book gives it), the fixes, then the warnings worth a look, dated in 和暦."""
+    lines = [f"{item.name}　御中" if item.name else "ご担当者様"]
+    if item.contact:
+        lines.append(f"（ご担当: {item.contact}）")
+    lines.append("")
     subject = f"{summary.year_label} 介護人材確保・職場環境改善等加算のブック「{item.file}」"
     if item.status == STATUS_UNREADABLE:
         lines.append(f"ご提出いただいた{subject}を読み込めませんでした。")
@@ -58,7 +65,11 @@ def mail_text(item: Feedback, summary: Summary) -> str:
     else:
         lines.append(f"ご提出いただいた{subject}を確認したところ、次の{item.errors}点の修正が必要です。")
         lines.append("ブックの「チェック」シートでも同じ内容を確認できます。修正のうえ、もう一度ご提出ください。")
-    lines += ["", *item.fixes, "", f"（{summary.created:%Y年%m月%d日} kaigo-xl で確認）"]
+    lines += ["", *item.fixes]
+    if item.cautions:
+        lines += ["", f"あわせて、次の{len(item.cautions)}点もご確認ください（必ず直す必要はありませんが、内容に誤りがないか"
+                      "お確かめください）。", "", *item.cautions]
+    lines += ["", f"（{wareki_date(summary.created.date())} kaigo-xl で確認）"]
     return "\n".join(lines)
 
 

@@ -48,6 +48,23 @@ class Summary:
         return self.round.duplicates
 
     @property
+    def facility_count(self) -> int:
+        """Facilities among the year's books: several books of one facility (by 施設番号, or the facility the round
+        attributed them to) count once; a book without a number counts alone."""
+        return len({self.round.identity.get(r.file) or r.number or f"\0{r.file}" for r in self.results})
+
+    def count_label(self) -> str:
+        """「20施設」, or 「4冊・3施設」 when a facility returned more than one book (the tables have a row per book)."""
+        books, facilities = len(self.results), self.facility_count
+        return f"{facilities}施設" if books == facilities else f"{books}冊・{facilities}施設"
+
+    def status_counts(self) -> str:
+        """「20施設（提出可 18、要修正 2）」: the year's books by status."""
+        ok = sum(1 for r in self.results if r.status == STATUS_OK)
+        unit = "" if len(self.results) == self.facility_count else "冊"
+        return f"{self.count_label()}（提出可 {ok}{unit}、要修正 {len(self.results) - ok}{unit}）"
+
+    @property
     def old_template(self) -> list[BookResult]:
         return [r for r in self.results if r.template_old]
 
@@ -105,7 +122,8 @@ class Summary:
         out += self.round_notes()
         for number, rs in self.duplicates.items():
             out.append(f"施設番号「{number}」のブックが{len(rs)}件あります（{'、'.join(r.file for r in rs)}）。"
-                       "重複を除かずにすべて集計に含めています。正しいブックを確認してください。")
+                       "重複を除かずにすべて集計に含めているため、合計はこの施設を重ねて数えています。"
+                       "正しいブックを確認し、ほかを回収フォルダーから外して集計し直してください。")
         if self.old_template:
             out.append(f"古い版の様式のブックが{len(self.old_template)}件あります（備考欄「旧様式」）。"
                        "新しい様式への入力し直しを依頼してください。")

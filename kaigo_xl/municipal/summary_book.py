@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 
 from kaigo_xl.municipal import summary_lists
 from kaigo_xl.municipal import tables as T
-from kaigo_xl.municipal.collect import STATUS_OK, SUMMARY_MARK
+from kaigo_xl.municipal.collect import SUMMARY_MARK
 from kaigo_xl.municipal.sheetxml import (
     BOLD,
     HEADER_ROW,
@@ -69,13 +69,12 @@ def _overview_sheet(wb: Workbook, looks: Styles, summary: Summary) -> Sheet:
     sh = start_sheet(wb, looks, S_OVERVIEW, f"{summary.year_label} 介護人材確保・職場環境改善等加算 集計の概要",
                      f"作成 {summary.created:%Y-%m-%d %H:%M}", [], widths, landscape=False)
     rnd = summary.round
-    n_ok = sum(1 for r in summary.results if r.status == STATUS_OK)
     reports = sum(r.annual_yen or 0 for r in summary.results if r.phase == "report")
     figures: list[tuple[str, object, Look]] = [
         ("集計する年度", summary.year_sentence().removeprefix("集計する年度: "), WRAP),
         ("返ってきたファイル", f"{len(summary.books) + len(summary.skipped)}件（集計 {len(summary.results)}、読込不可 "
                          f"{len(summary.unreadable)}、ほかの年度 {len(summary.other_years)}、対象外 {len(summary.skipped)}）", WRAP),
-        ("提出可・要修正", f"提出可 {n_ok}施設、要修正 {len(summary.results) - n_ok}施設", WRAP),
+        ("提出可・要修正", summary.status_counts(), WRAP),
         ("未提出", f"{len(rnd.missing)}施設（シート「未提出」）" if rnd.listed else "分かりません（--list で配布一覧を指定）", WRAP),
         ("差し戻し", f"{len(summary.needing_fixes)}件（シート「差し戻し一覧」）", WRAP),
         ("加算総額の合計（円）", summary.total_annual_yen, BOLD_YEN),
@@ -105,9 +104,8 @@ def _summary_sheet(wb: Workbook, looks: Styles, summary: Summary) -> Sheet:
     name_width = min(40.0, max([16.0, *(display_width(str(r[1] or "")) + 2.0 for r in rows)]))
     widths = [name_width if c.header == "施設名" else c.width for c in cols]
     split_after = [c.header for c in cols].index(T.FILE) + 1
-    n_ok = sum(1 for r in summary.results if r.status == STATUS_OK)
     sh = start_sheet(wb, looks, S_SUMMARY, f"{summary.year_label} 介護人材確保・職場環境改善等加算 集計",
-                     f"{len(summary.results)}施設（提出可 {n_ok}、要修正 {len(summary.results) - n_ok}）・読込不可 "
+                     f"{summary.status_counts()}・読込不可 "
                      f"{len(summary.unreadable)}件  {summary.year_sentence()}  作成 {summary.created:%Y-%m-%d %H:%M}"
                      "  合計の中身はシート「概要」", [c.header for c in cols], widths, freeze="C",
                      **_in_blocks(widths, split_after))
@@ -122,7 +120,7 @@ def _summary_sheet(wb: Workbook, looks: Styles, summary: Summary) -> Sheet:
     first, last = HEADER_ROW + 1, sh.row
     filter_rows(sh, len(cols))
     sums = T.totals(rows, cols)
-    total_cells: list = [None, (f"合計（{len(summary.results)}施設）", BOLD)]
+    total_cells: list = [None, (f"合計（{summary.count_label()}）", BOLD)]
     words: list = [None, ("合計に含むもの（合計は表示中の行の SUBTOTAL）", WRAP)]
     for i, c in enumerate(cols[2:], start=2):
         letter, total = get_column_letter(i + 1), sums[i]

@@ -280,7 +280,7 @@ def test_every_book_has_a_row_and_the_totals_are_the_sum_of_the_rows(collected):
     rows = _table(wb["集計"])
     at = next(i for i, r in enumerate(rows) if str(r["施設名"]).startswith("合計（"))
     body, total = rows[:at], rows[at]
-    assert total["施設名"] == "合計（5施設）"
+    assert total["施設名"] == "合計（5冊・4施設）"  # good.xlsx and dup.xlsx: one facility, two books
     assert sorted(r["ファイル"] for r in body) == ["2課/keihi.xlsx", "broken.xlsx", "dup.xlsx", "error.xlsx",
                                                   "good.xlsx", "old.xlsx"]
     money = [h for h in total if h and h.endswith("（円）")]

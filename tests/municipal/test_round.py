@@ -227,7 +227,7 @@ def test_feedback_writes_one_text_per_facility_with_the_same_fixes(municipal_rou
     text = (folder / f"{number(rnd.ERROR)}_{name(rnd.ERROR)}_修正依頼.txt").read_bytes()
     assert text.startswith(b"\xef\xbb\xbf") and b"\r\n" in text
     body = text.decode("utf-8-sig")
-    assert f"{name(rnd.ERROR)} ご担当者様（担当 {rnd.ERROR}郎" in body
+    assert body.startswith(f"{name(rnd.ERROR)}　御中\r\n（ご担当: 担当 {rnd.ERROR}郎")
     assert f"・月別職員数!{JUNE_TOKUTEI}: " in body and "1点の修正が必要です" in body
 
 
