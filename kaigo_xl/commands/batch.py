@@ -16,7 +16,7 @@ from kaigo_xl.commands.output import print_json, print_lines
 from kaigo_xl.errors import ExitCode
 from kaigo_xl.municipal.distribute import distribute
 from kaigo_xl.municipal.service import Written, collect_folder
-from kaigo_xl.municipal.summary import STATUS_OK, Summary, to_json
+from kaigo_xl.municipal.summary import Summary, to_json
 from kaigo_xl.municipal.text import shown
 from kaigo_xl.policy import load_policy
 

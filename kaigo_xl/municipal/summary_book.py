@@ -147,7 +147,7 @@ def _in_blocks(widths: list[float], split_after: int) -> dict:
 
 def _payments_sheet(wb: Workbook, looks: Styles, summary: Summary) -> Sheet:
     """Months down, facilities across: the municipality's budget month by month, with the total in column B."""
-    paying = [r for r in summary.results if r.annual_yen is not None]
+    paying = [r for r in summary.results if T.scheduled(r)]
     headers = ["月", "支払額合計（円）", "支払施設数"] + [f"{r.number} {r.name}".strip() for r in paying]
     sh = start_sheet(wb, looks, S_PAYMENTS, f"{summary.year_label} 支払予定（月別）",
                      "計画書のブックの支払回数・初回の月による（実績報告書・ほかの年度・読込不可のブックは含みません）。",
@@ -162,7 +162,7 @@ def _payments_sheet(wb: Workbook, looks: Styles, summary: Summary) -> Sheet:
         sh.values([month, total, sum(1 for v in values if v), *values], ids)
     first, end = HEADER_ROW + 1, HEADER_ROW + 12
     columns = [get_column_letter(4 + j) for j in range(len(paying))]
-    sh.values(["合計", Formula(f"SUM(B{first}:B{end})", sum(totals)), len(paying)]
+    sh.values(["合計", Formula(f"SUM(B{first}:B{end})", sum(totals)), sum(1 for r in paying if any(r.payments))]
               + [Formula(f"SUM({c}{first}:{c}{end})", sum(r.payments)) for c, r in zip(columns, paying)],
               looks.ids([BOLD, BOLD_YEN, Look(kind="count", bold=True)] + [BOLD_YEN] * len(paying)))
     chart = styles.column_chart("月別の支払予定額", "円", "#,##0", width=24, height=10)

@@ -48,7 +48,14 @@ def _req(r: BookResult) -> bool | None:
 
 
 def _payment_of(i: int) -> Callable[[BookResult], int | None]:
-    return lambda r: None if r.status == STATUS_UNREADABLE else r.payments[i]
+    """A month's payment, blank where there is no schedule: a 実績報告書 (paid already), an amount that could not be
+    computed, an unreadable book — a 0 there would read as 「支払なし」."""
+    return lambda r: r.payments[i] if scheduled(r) else None
+
+
+def scheduled(r: BookResult) -> bool:
+    """Whether the book has a payment schedule: a readable 計画書 whose 加算総額 could be computed."""
+    return r.status != STATUS_UNREADABLE and r.phase == "plan" and r.annual_yen is not None
 
 
 REMARKS = "備考"

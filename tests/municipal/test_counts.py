@@ -1,5 +1,6 @@
 """Books and facilities are counted apart: a facility that returned two books is one facility (the tables still
-have a row per book), so the summary says 「4冊・3施設」 rather than 「4施設」."""
+have a row per book), so the summary says 「4冊・3施設」 rather than 「4施設」; and months of payment are counted
+only where there is a schedule (a 計画書 with an amount), blank elsewhere."""
 
 from __future__ import annotations
 
@@ -34,3 +35,48 @@ def test_the_duplicate_note_says_the_totals_count_that_facility_twice():
     s = build_summary([_book("a.xlsx", "1"), _book("a2.xlsx", "1")], [])
     note = next(n for n in s.notes() if "施設番号「1」" in n)
     assert "重ねて数えています" in note and "a.xlsx" in note and "a2.xlsx" in note
+
+
+# ---- months of payment: only a 計画書 with an amount has a schedule ----
+
+def _paid(file: str, number: str, phase: str, annual: int | None) -> BookResult:
+    r = BookResult(file=file, number=number, name=f"園{number}", fiscal_year=2025, phase=phase, annual_yen=annual)
+    if phase == "plan" and annual:
+        r.payments[6:] = [annual // 6] * 6  # October … March
+    return r
+
+
+def _payments_sheet(books: list[BookResult]) -> list[tuple]:
+    import io
+
+    import openpyxl
+
+    from kaigo_xl.municipal.summary_book import summary_bytes
+
+    ws = openpyxl.load_workbook(io.BytesIO(summary_bytes(build_summary(books, []))), data_only=True)["支払予定"]
+    return [row for row in ws.iter_rows(min_row=3, values_only=True) if any(v is not None for v in row)]
+
+
+ROUND = [_paid("plan.xlsx", "1", "plan", 540_000), _paid("report.xlsx", "2", "report", 405_000),
+         _paid("broken.xlsx", "3", "plan", None)]
+
+
+def test_the_payments_sheet_has_a_column_only_for_plans_with_an_amount():
+    header = next(row for row in _payments_sheet(ROUND) if row[0] == "月")
+    assert [h for h in header[3:] if h] == ["1 園1"]
+
+
+def test_the_payments_sheet_counts_the_facilities_paid_in_the_year():
+    total = next(row for row in _payments_sheet(ROUND) if row[0] == "合計")
+    assert total[1:4] == (540_000, 1, 540_000)
+
+
+def test_months_of_a_report_or_an_uncomputed_book_are_blank_not_zero():
+    from kaigo_xl.municipal.tables import facility_columns, facility_rows
+
+    s = build_summary(ROUND, [])
+    cols = facility_columns(s.month_labels())
+    months = [i for i, c in enumerate(cols) if c.header.endswith("支払額（円）")]
+    by_file = {row[[c.header for c in cols].index("ファイル")]: [row[i] for i in months] for row in facility_rows(s, cols)}
+    assert by_file["plan.xlsx"] == [0] * 6 + [90_000] * 6
+    assert by_file["report.xlsx"] == [None] * 12 and by_file["broken.xlsx"] == [None] * 12
