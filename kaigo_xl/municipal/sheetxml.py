@@ -188,11 +188,21 @@ def start_sheet(wb: Workbook, looks: Styles, name: str, title: str, subtitle: st
     sh = Sheet(wb, name, widths, looks)
     sh.ws.freeze_panes = f"{freeze}{HEADER_ROW + 1}"
     page(sh.ws, title_rows=f"{HEADER_ROW}:{HEADER_ROW}" if headers else None, **printing)
+    running_title(sh.ws, title)
     sh.text(title, TITLE, 20)
     sh.append([(subtitle, Look())], height=height((subtitle, sum(widths))))
     if headers:
         sh.append([(h, HEAD) for h in headers], height=header_lines * LINE_HEIGHT)
     return sh
+
+
+def running_title(ws, title: str) -> None:
+    """The title again at the top of every printed page but the first (which has it in row 1), and 「2 / 5」 at the
+    foot of each: a page of the twelve months, printed apart from its names, still says what it is."""
+    ws.HeaderFooter.differentFirst = True
+    ws.oddHeader.left.text, ws.oddHeader.left.size = title.replace("&", "&&"), 9
+    ws.oddFooter.center.text = ws.firstFooter.center.text = "&P / &N"
+    ws.page_margins.header = ws.page_margins.footer = 0.2
 
 
 def filter_rows(sh: Sheet, columns: int) -> None:

@@ -21,7 +21,7 @@ from kaigo_xl.municipal.collect import STATUS_FIX, STATUS_OK, STATUS_UNREADABLE,
 from kaigo_xl.municipal.reconcile import Reconciled, Sent, reconcile
 from kaigo_xl.numbers import json_number
 from kaigo_xl.rules.payments import calendar_year
-from kaigo_xl.wareki import fiscal_year_label, wareki_month
+from kaigo_xl.wareki import fiscal_year_label, wareki_date, wareki_month
 from kaigo_xl.workbook import layout
 
 OTHER_YEAR = "OTHER_FISCAL_YEAR"
@@ -105,6 +105,11 @@ class Summary:
     @property
     def year_label(self) -> str:
         return fiscal_year_label(self.fiscal_year)
+
+    @property
+    def created_label(self) -> str:
+        """When the summary was made, as officials date things: 令和8年12月2日 9:05."""
+        return f"{wareki_date(self.created.date())} {self.created.hour}:{self.created.minute:02d}"
 
     def year_sentence(self) -> str:
         how = {"option": "--fiscal-year で指定", "default": "年度を読めるブックがないため既定",

@@ -45,7 +45,7 @@ YEN, BOLD_YEN = Look(kind="yen"), Look(kind="yen", bold=True)
 INCLUDES = {"エラー": "全冊", "注意": "全冊", T.FTE: "計算できた施設",
             "加算総額（円）": "計算できた施設（要修正を含む）", "対象経費 計画（円）": "入力のある施設",
             "対象経費 実績（円）": "入力のある施設", "受領額（円）": "入力のある施設", "返還見込額（円）": "入力のある施設"}
-MONTH_INCLUDES = "計画書のみ（実績報告書は含まない）"
+MONTH_INCLUDES = "計画書のみ"  # (why: the notes under 概要; a longer text ran to three lines in each month)
 
 
 def summary_bytes(summary: Summary) -> bytes:
@@ -67,7 +67,7 @@ def summary_bytes(summary: Summary) -> bytes:
 def _overview_sheet(wb: Workbook, looks: Styles, summary: Summary) -> Sheet:
     widths = [36, 70]
     sh = start_sheet(wb, looks, S_OVERVIEW, f"{summary.year_label} 介護人材確保・職場環境改善等加算 集計の概要",
-                     f"作成 {summary.created:%Y-%m-%d %H:%M}", [], widths, landscape=False)
+                     f"作成 {summary.created_label}", [], widths, landscape=False)
     rnd = summary.round
     reports = sum(r.annual_yen or 0 for r in summary.results if r.phase == "report")
     figures: list[tuple[str, object, Look]] = [
@@ -106,7 +106,7 @@ def _summary_sheet(wb: Workbook, looks: Styles, summary: Summary) -> Sheet:
     split_after = [c.header for c in cols].index(T.FILE) + 1
     sh = start_sheet(wb, looks, S_SUMMARY, f"{summary.year_label} 介護人材確保・職場環境改善等加算 集計",
                      f"{summary.status_counts()}・読込不可 "
-                     f"{len(summary.unreadable)}件  {summary.year_sentence()}  作成 {summary.created:%Y-%m-%d %H:%M}"
+                     f"{len(summary.unreadable)}件  {summary.year_sentence()}  作成 {summary.created_label}"
                      "  合計の中身はシート「概要」", [c.header for c in cols], widths, freeze="C",
                      **_in_blocks(widths, split_after))
     ids = looks.ids([Look(kind=c.kind if c.kind in ("yen", "fte", "count") else "text",
@@ -165,9 +165,11 @@ def _payments_sheet(wb: Workbook, looks: Styles, summary: Summary) -> Sheet:
     sh.values(["合計", Formula(f"SUM(B{first}:B{end})", sum(totals)), sum(1 for r in paying if any(r.payments))]
               + [Formula(f"SUM({c}{first}:{c}{end})", sum(r.payments)) for c, r in zip(columns, paying)],
               looks.ids([BOLD, BOLD_YEN, Look(kind="count", bold=True)] + [BOLD_YEN] * len(paying)))
-    chart = styles.column_chart("月別の支払予定額", "円", "#,##0", width=24, height=10)
+    # One A4 landscape page holds the table and the chart (6.5 cm under one blank row), so the repeated headings of
+    # a second page never print over a chart cut in two.
+    chart = styles.column_chart("月別の支払予定額", "円", "#,##0", width=24, height=6.5)
     chart.add_data(Reference(sh.ws, min_col=2, min_row=HEADER_ROW, max_row=end), titles_from_data=True)
     chart.set_categories(Reference(sh.ws, min_col=1, min_row=first, max_row=end))
-    sh.ws.add_chart(chart, f"A{HEADER_ROW + 16}")
+    sh.ws.add_chart(chart, f"A{end + 3}")
     return sh
 

@@ -80,3 +80,11 @@ def test_months_of_a_report_or_an_uncomputed_book_are_blank_not_zero():
     by_file = {row[[c.header for c in cols].index("ファイル")]: [row[i] for i in months] for row in facility_rows(s, cols)}
     assert by_file["plan.xlsx"] == [0] * 6 + [90_000] * 6
     assert by_file["report.xlsx"] == [None] * 12 and by_file["broken.xlsx"] == [None] * 12
+
+
+def test_the_summary_is_dated_in_wareki():
+    from datetime import datetime
+
+    s = build_summary([_book("a.xlsx", "1")], [])
+    s.created = datetime(2026, 12, 2, 9, 5)
+    assert s.created_label == "令和8年12月2日 9:05"

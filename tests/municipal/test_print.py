@@ -48,3 +48,9 @@ def test_facility_names_are_printed_whole_on_both_blocks(pages):
     for page in pages[1:3]:
         for i in range(1, 15):
             assert name(i) in page, name(i)
+
+
+def test_the_months_block_of_the_summary_carries_the_whole_title_and_every_page_its_number(pages):
+    assert pages[2].strip().splitlines()[0].strip() == "令和7年度 介護人材確保・職場環境改善等加算 集計"
+    feet = [p.strip().splitlines()[-1].replace(" ", "") for p in pages]  # (pdftotext closes up 「1 / 8」)
+    assert feet == [f"{i}/{len(pages)}" for i in range(1, len(pages) + 1)]

@@ -184,7 +184,7 @@ def test_the_sheet_says_under_each_total_what_it_includes(municipal_round):
     rows = list(ws.iter_rows(min_row=3, values_only=True))
     words = dict(zip(rows[0], next(r for r in rows if r[1] and str(r[1]).startswith("合計に含むもの"))))
     assert words["加算総額（円）"] == "計算できた施設（要修正を含む）"
-    assert words["令和7年4月支払額（円）"] == "計画書のみ（実績報告書は含まない）"
+    assert words["令和7年4月支払額（円）"] == "計画書のみ"
 
 
 def test_the_overview_explains_the_totals_with_their_figures(municipal_round):
