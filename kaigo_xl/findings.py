@@ -145,6 +145,8 @@ _MESSAGES = {
     "list_type": "一覧（配列）で入力してください",
     "dict_type": "項目のまとまり（オブジェクト）で入力してください",
     "decimal_not_finite": "有限の数値を入力してください",
+    **dict.fromkeys(("date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact", "date_type"),
+                    "日付として読めません（2025-06-30 のように 年-月-日 の形で書いてください）"),
 }
 
 
@@ -152,7 +154,9 @@ def error_message(err: Mapping[str, Any]) -> str:
     """One pydantic error in Japanese: 「abc」: 数値として読めません。"""
     base = _MESSAGES.get(err["type"], "値が正しくありません")
     ctx = err.get("ctx") or {}
-    if err["type"] == "value_error" and ctx.get("error"):  # the models' own checks (numbers' bounds …) say why
+    if err["type"].startswith("date_"):
+        pass  # (pydantic's English reason adds nothing to the example)
+    elif err["type"] == "value_error" and ctx.get("error"):  # the models' own checks (numbers' bounds …) say why
         base = str(ctx["error"])
     elif "expected" in ctx:
         base += f"（{ctx['expected']}）"

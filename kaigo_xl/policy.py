@@ -6,6 +6,7 @@ policy file (`kaigo-xl … --policy POLICY.toml`). See `examples/policy.toml` fo
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from datetime import date
@@ -104,6 +105,12 @@ class Policy(BaseModel):
         return shape(self.requirements) != shape(_default_rules())
 
 
+def toml_error_place(exc: tomllib.TOMLDecodeError) -> str:
+    """「2行目・16文字目の」 from tomllib's English message (its only machine-readable part), or ""."""
+    m = re.search(r"at line (\d+), column (\d+)", str(exc))
+    return f"{m.group(1)}行目・{m.group(2)}文字目の" if m else ""
+
+
 def load_policy(path: Path | None) -> Policy:
     if path is None:
         return Policy()
@@ -111,8 +118,12 @@ def load_policy(path: Path | None) -> Policy:
     data_bytes = read_regular(Path(path), MAX_POLICY_BYTES, PolicyError, f"設定ファイル {path}")
     try:
         raw = tomllib.loads(data_bytes.decode("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise PolicyError(f"設定ファイル {path} を読み込めません（TOML の書式誤り: {exc}）。") from None
+    except UnicodeDecodeError:
+        raise PolicyError(f"設定ファイル {path} を読み込めません（文字コードは UTF-8 で保存してください）。") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise PolicyError(f"設定ファイル {path} を読み込めません（{toml_error_place(exc)}書き方が正しくありません。"
+                          '文字は contact = "高齢福祉課 0123-45-6789" のように " で囲み、日付は plan_due = 2025-06-30 のように'
+                          "書きます）。") from None
     except ValueError:  # an integer beyond 4,300 digits: Python refuses to convert it
         raise PolicyError(f"設定ファイル {path} を読み込めません（桁数が多すぎる数値があります）。") from None
     data = raw.get("policy", raw)

@@ -20,6 +20,9 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")  # .xls: the reader's preflight s
 def load_and_evaluate(path: Path, policy_path: Path | None) -> tuple[Evaluation | None, list[Finding]]:
     """A facility input (JSON or workbook) evaluated; (None, findings) when the input cannot be evaluated."""
     policy = load_policy(policy_path)
+    if path.is_dir():
+        raise UsageError(f"{path}: ファイルではなくフォルダーです。ブックか JSON を1つ指定してください"
+                         "（フォルダーのブックをまとめて確かめるときは kaigo-xl collect）。")
     suffix = path.suffix.lower()
     if suffix == ".json":
         inp, findings = load_json(path)  # findings of a usable input are notes (text cleaned, cut)

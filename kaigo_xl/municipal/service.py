@@ -32,6 +32,9 @@ def summarise(folder: Path, policy: Policy, *, fiscal_year: int | None = None, f
               progress: Callable[[int], Callable[[], None]] | None = None) -> Summary:
     """Read every workbook under `folder` and summarise the round (nothing is written)."""
     folder = Path(folder)
+    if folder.is_file():
+        raise InputUnreadable(f"{folder}: フォルダーではなくファイルです。返ってきたブックを置いたフォルダーを指定してください"
+                              "（1冊だけ確かめるときは kaigo-xl check）。")
     if not folder.is_dir():
         raise InputUnreadable(f"{folder}: フォルダーが見つかりません。返ってきたブックを置いたフォルダーを指定してください。")
     sent = sent_list(facility_list, policy) if facility_list is not None else None

@@ -113,6 +113,31 @@ def test_bad_policy_file_exits_2(tmp_path, sample_json):
     assert r.returncode == 2 and "rate_yen" in r.stderr and "Traceback" not in r.stderr
 
 
+def test_a_policy_file_written_wrongly_names_the_line_and_column_in_japanese(tmp_path, sample_json):
+    pol = tmp_path / "policy.toml"
+    pol.write_text("[policy]\ncontact = 高齢福祉課\n", encoding="utf-8")
+    r = kx("calc", sample_json, "--policy", pol)
+    assert r.returncode == 2 and "2行目・11文字目の書き方が正しくありません" in r.stderr
+    assert "Invalid" not in r.stderr  # (tomllib's English)
+
+
+def test_a_deadline_written_in_wareki_asks_for_the_form_a_policy_file_takes(tmp_path, sample_json):
+    pol = tmp_path / "policy.toml"
+    pol.write_text('[policy]\nplan_due = "令和7年5月30日"\n', encoding="utf-8")
+    r = kx("calc", sample_json, "--policy", pol)
+    assert r.returncode == 2 and "「plan_due」" in r.stderr and "2025-06-30 のように 年-月-日 の形" in r.stderr
+
+
+def test_a_folder_given_to_check_points_to_collect(tmp_path):
+    r = kx("check", tmp_path)
+    assert r.returncode == 2 and "フォルダーです" in r.stderr and "kaigo-xl collect" in r.stderr
+
+
+def test_a_file_given_to_collect_points_to_check(tmp_path, sample_json):
+    r = kx("collect", sample_json, "--out", tmp_path / "s.xlsx")
+    assert r.returncode == 2 and "フォルダーではなくファイルです" in r.stderr and "kaigo-xl check" in r.stderr
+
+
 def test_policy_file_changes_the_rate(tmp_path, sample_json):
     pol = tmp_path / "policy.toml"
     pol.write_text("[policy]\nrate_yen = 60000\n", encoding="utf-8")

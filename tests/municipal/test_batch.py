@@ -154,6 +154,21 @@ def test_reserved_device_names_forbidden_characters_and_case_are_handled():
     assert len(names.claim("長" * 300).encode()) <= MAX_NAME_BYTES
 
 
+def test_distributing_without_a_deadline_or_contact_says_what_the_books_will_show(tmp_path):
+    src = tmp_path / "list.csv"
+    src.write_text(HEADER + ROWS, encoding="utf-8")
+    said = kx("distribute", src, "--out", tmp_path / "out").stdout
+    assert "提出期限（plan_due）・提出先・問い合わせ先（contact）がないため" in said
+
+
+def test_distributing_with_a_deadline_and_contact_has_nothing_to_say_of_them(tmp_path):
+    src, pol = tmp_path / "list.csv", tmp_path / "policy.toml"
+    src.write_text(HEADER + ROWS, encoding="utf-8")
+    pol.write_text('plan_due = 2025-06-30\ncontact = "高齢福祉課"\n', encoding="utf-8")
+    r = kx("distribute", src, "--out", tmp_path / "out", "--policy", pol)
+    assert r.returncode == 0 and "案内のとおり" not in r.stdout
+
+
 def test_a_distributed_book_is_exactly_the_template_filled_with_the_facility(tmp_path):
     from kaigo_xl.municipal.distribute import facility_input
     from kaigo_xl.municipal.facility_list import parse_list
