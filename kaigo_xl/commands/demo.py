@@ -22,5 +22,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if done.pdf_dir is None:
         print(f"  （PDF は作成していません: {LibreOfficeMissing()}）")
     else:
-        print("  pdf/計画書.pdf, pdf/実績報告書.pdf … 印刷用 PDF（A4縦）")
+        print("  pdf/計画書.pdf, pdf/実績報告書.pdf … 印刷用 PDF（A4縦。サンプルは計画書の段階のため、"
+              "実績報告書には「未完成」と出ます）")
     return code

@@ -198,19 +198,31 @@ def test_form_values_are_plain_data_for_every_writer() -> None:
 # ------------------------------------------------------------------ honest forms (issue 11, point 2)
 
 
+def draft_of(spec, data: dict) -> str | None:
+    return form_values(spec, evaluation(data))[cell_of(spec, f"draft:{spec.title}")]
+
+
 def test_a_form_with_errors_says_it_is_not_final() -> None:
-    data = copy.deepcopy(sample_payload())
-    data["facility"]["name"] = ""  # FACILITY_NAME_MISSING (an error)
-    for spec in FORMS:
-        assert form_values(spec, evaluation(data))[cell_of(spec, "draft")].startswith("未完成：チェックにエラーがあります")
-        assert form_values(spec, evaluation(sample_payload()))[cell_of(spec, "draft")] is None
+    for payload in (sample_payload, report_payload):
+        data = copy.deepcopy(payload())
+        data["facility"]["name"] = ""  # FACILITY_NAME_MISSING (an error)
+        for spec in FORMS:
+            assert draft_of(spec, data) == "未完成：チェックにエラーがあります"
+
+
+def test_a_finished_book_prints_both_forms_without_a_mark() -> None:
+    assert draft_of(PLAN, sample_payload()) is None and draft_of(REPORT, report_payload()) is None
+
+
+def test_a_report_printed_from_a_book_still_at_the_plan_says_it_is_not_final() -> None:
+    assert draft_of(REPORT, sample_payload()) == "未完成：計画書の段階です（実績は未入力）"
 
 
 def test_the_draft_mark_is_inside_the_print_area_at_the_top_and_red() -> None:
     for spec in FORMS:
-        box = next(b for b in spec.boxes if b.key == "draft")
+        box = next(b for b in spec.boxes if b.key == f"draft:{spec.title}")
         assert range_boundaries(box.ref)[1] <= 3 and STYLES[box.style].color == "C00000"
-        assert box.formula.startswith('=IF(KX_CHECK_OK="○","",')
+        assert box.formula.startswith('=IF(KX_CHECK_OK="○",')
 
 
 def test_no_form_calls_itself_a_ministry_form_and_a_municipality_may_label_it() -> None:

@@ -20,6 +20,8 @@ PLEDGE = "計画書及び実績報告書の内容を証明する資料は適切�
 REQUIREMENT_CODES = ("ア", "イ", "ウ")
 BLANK_DATE = "令和　　年　　月　　日"
 DRAFT = "未完成：チェックにエラーがあります"
+REPORT_DOCUMENT = "実績報告書"
+NOT_YET = "未完成：計画書の段階です（実績は未入力）"  # a 実績報告書 printed while the book is a 計画書
 TECHNOLOGY = layout.EXPENSE_CATEGORIES[2]
 
 

@@ -25,8 +25,10 @@ from kaigo_xl.workbook.forms.boxes import (
     FTE,
     FTE_PERSONS,
     MONTH_COLS,
+    NOT_YET,
     PERSONS,
     PLEDGE,
+    REPORT_DOCUMENT,
     REQUIREMENT_CODES,
     TECHNOLOGY,
     WIDTHS,
@@ -64,7 +66,7 @@ def _header(document: str, preamble: tuple[str, str], label_key: str) -> list[Bo
         Box("E1:G1", "stamp", key="stamp", formula=None),
         Box("A2:G2", "title", key=f"title:{document}",
             formula=f'={fy}&"　"&{setting("program_name")}&"　{document}"'),
-        Box("A3:D3", "draft", key="draft", formula=f'=IF(KX_CHECK_OK="○","","{DRAFT}")'),
+        Box("A3:D3", "draft", key=f"draft:{document}", formula=_draft_formula(document)),
         Box("E3:G3", "date", key=f"submitted_on:{document}",  # only on the document being submitted now
             formula=(f'=IF(OR({fi("submitted_on")}="",KX_PHASE<>"{document}"),"{BLANK_DATE}",'
                      f'{wareki_date(fi("submitted_on"))})')),
@@ -78,6 +80,14 @@ def _header(document: str, preamble: tuple[str, str], label_key: str) -> list[Bo
             formula=f'={fy}&"{preamble[0]}"&{setting("program_name")}&"{preamble[1]}"'),
         Box("A9:G9", "ki", "記"),
     ]
+
+
+def _draft_formula(document: str) -> str:
+    """The red mark over a form that is not final: errors in the check; on the 実績報告書 also a book still at the
+    計画書 stage (its 実績 are blank, and a blank report must not pass for a finished one)."""
+    if document == REPORT_DOCUMENT:
+        return f'=IF(KX_CHECK_OK="○",IF(KX_PHASE="{document}","","{NOT_YET}"),"{DRAFT}")'
+    return f'=IF(KX_CHECK_OK="○","","{DRAFT}")'
 
 
 def _facility(top: int) -> list[Box]:
@@ -307,7 +317,7 @@ def _plan() -> FormSpec:
 # ---- 実績報告書 ----
 
 def _report() -> FormSpec:
-    doc = "実績報告書"
+    doc = REPORT_DOCUMENT
     boxes = _header(doc, ("における", "の実績について、下記のとおり報告します。"), "report_form_label")
     boxes += _facility(10)
     boxes.append(Box("A15:G15", "section", "２　対象職員数（常勤換算）の実績（計画との比較）"))

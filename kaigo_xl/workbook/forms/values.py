@@ -24,6 +24,7 @@ from kaigo_xl.workbook.forms.boxes import (
     BLANK_DATE,
     DRAFT,
     LINE_PT,
+    NOT_YET,
     REQUIREMENT_CODES,
     STYLES,
     UNIT_PT,
@@ -73,7 +74,8 @@ def _header_values(ev: Evaluation, stamp: dt.datetime | None) -> dict[str, objec
     fy = fiscal_year_label(inp.fiscal_year)
     t: dict[str, object] = {
         "stamp": f"作成日時 {stamp:%Y-%m-%d %H:%M}（kaigo-xl）" if stamp else None,
-        "draft": DRAFT if has_errors(ev.findings) else None,
+        "draft:計画書": DRAFT if has_errors(ev.findings) else None,
+        "draft:実績報告書": DRAFT if has_errors(ev.findings) else NOT_YET if ev.phase != "report" else None,
         "form_label:計画書": pol.plan_form_label or None,
         "form_label:実績報告書": pol.report_form_label or None,
         "title:計画書": f"{fy}　{pol.program_name}　計画書",
