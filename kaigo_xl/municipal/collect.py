@@ -73,6 +73,7 @@ class BookResult:
     infos: int = 0
     template_old: bool = False
     own_summary: bool = False  # a summary workbook kaigo-xl wrote earlier: never read as a returned book
+    blank: bool = False  # nothing entered beyond what distribute wrote: no month, roster, initiative or expense
     # (code, severity, message, location) — location like 月別職員数!C6
     findings: list[tuple[str, str, str, str]] = field(default_factory=list)
 
@@ -249,7 +250,9 @@ def _check_names(result: BookResult, path: Path, folder: Path) -> None:
 
 
 def _fill(result: BookResult, ev) -> None:
-    f = ev.input.facility
+    f, inp = ev.input.facility, ev.input
+    result.blank = not (inp.monthly or inp.monthly_actual or inp.roster or inp.initiatives or inp.expenses
+                        or inp.received_yen is not None)
     result.number, result.name, result.type = shown(f.number), shown(f.name), f.type.value
     result.municipality, result.contact = shown(f.municipality), shown(f.contact)
     result.fiscal_year, result.phase = ev.input.fiscal_year, ev.phase

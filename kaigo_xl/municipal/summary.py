@@ -129,6 +129,13 @@ class Summary:
             out.append(f"施設番号「{number}」のブックが{len(rs)}件あります（{'、'.join(r.file for r in rs)}）。"
                        "重複を除かずにすべて集計に含めているため、合計はこの施設を重ねて数えています。"
                        "正しいブックを確認し、ほかを回収フォルダーから外して集計し直してください。")
+        blank = [r for r in self.results if r.blank]
+        if blank and len(blank) == len(self.results):
+            out.append(f"どのブックにも職員数・取組・経費が入力されていません（{len(blank)}件。備考欄「未入力」）。"
+                       "回収フォルダーではなく、配布したフォルダーを指定していないか確認してください。")
+        elif blank:
+            out.append(f"職員数・取組・経費が何も入力されていないブックが{len(blank)}件あります（備考欄「未入力」）。"
+                       "配布したままのブックが返ってきたのかもしれません。")
         if self.old_template:
             out.append(f"古い版の様式のブックが{len(self.old_template)}件あります（備考欄「旧様式」）。"
                        "新しい様式への入力し直しを依頼してください。")

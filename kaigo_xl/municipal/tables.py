@@ -67,6 +67,8 @@ def remarks(r: BookResult) -> str:
         out.append("施設番号重複")
     if any(f[0] == "NUMBER_MISMATCH" for f in r.findings):
         out.append("施設番号の誤り")
+    if r.blank:
+        out.append("未入力（配布したまま）")
     if r.template_old:
         out.append("旧様式")
     if r.status == STATUS_FIX and r.annual_yen is None:

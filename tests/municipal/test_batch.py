@@ -169,6 +169,14 @@ def test_distributing_with_a_deadline_and_contact_has_nothing_to_say_of_them(tmp
     assert r.returncode == 0 and "案内のとおり" not in r.stdout
 
 
+def test_collecting_the_distribution_folder_itself_says_so(tmp_path):
+    src = tmp_path / "list.csv"
+    src.write_text(HEADER + ROWS, encoding="utf-8")
+    kx("distribute", src, "--out", tmp_path / "out")
+    said = kx("collect", tmp_path / "out", "--out", tmp_path / "s.xlsx").stdout
+    assert "どのブックにも職員数・取組・経費が入力されていません（2件" in said
+
+
 def test_a_distributed_book_is_exactly_the_template_filled_with_the_facility(tmp_path):
     from kaigo_xl.municipal.distribute import facility_input
     from kaigo_xl.municipal.facility_list import parse_list

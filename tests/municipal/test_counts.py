@@ -88,3 +88,23 @@ def test_the_summary_is_dated_in_wareki():
     s = build_summary([_book("a.xlsx", "1")], [])
     s.created = datetime(2026, 12, 2, 9, 5)
     assert s.created_label == "令和8年12月2日 9:05"
+
+
+# ---- books returned as they were sent ----
+
+def test_a_folder_of_untouched_books_asks_whether_it_is_the_distribution_folder():
+    books = [_book("a.xlsx", "1"), _book("b.xlsx", "2")]
+    for r in books:
+        r.blank = True
+    note = next(n for n in build_summary(books, []).notes() if "入力されていません" in n)
+    assert "どのブックにも" in note and "配布したフォルダーを指定していないか" in note
+
+
+def test_one_untouched_book_among_others_is_named_in_the_remarks():
+    from kaigo_xl.municipal.tables import remarks
+
+    blank = _book("b.xlsx", "2")
+    blank.blank = True
+    notes = build_summary([_book("a.xlsx", "1"), blank], []).notes()
+    assert any(n.startswith("職員数・取組・経費が何も入力されていないブックが1件") for n in notes)
+    assert remarks(blank) == "未入力（配布したまま）" and remarks(_book("a.xlsx", "1")) == ""
