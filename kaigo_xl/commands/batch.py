@@ -81,7 +81,7 @@ def collect_lines(summary: Summary, args: argparse.Namespace, written: Written) 
     out = [summary.year_sentence(),
            f"集計しました: {summary.status_counts()}、読込不可 {len(summary.unreadable)}件、"
            f"ほかの年度 {len(summary.other_years)}件、対象外のファイル {len(summary.skipped)}件",
-           f"加算総額の合計: {summary.total_annual_yen:,}円（支払予定の合計 {sum(summary.month_totals()):,}円）"]
+           summary.total_sentence()]
     rnd = summary.round
     if rnd.listed:
         out.append(f"未提出: {len(rnd.missing)}施設" + ("" if not rnd.missing else "（" + "、".join(

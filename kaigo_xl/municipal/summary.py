@@ -80,6 +80,13 @@ class Summary:
     def total_annual_yen(self) -> int:
         return self.total(lambda r: r.annual_yen)
 
+    def total_sentence(self) -> str:
+        """The headline: 加算総額 and the payments it schedules, with the 実績報告書 part named when plans and
+        reports were collected together (their 加算総額 add up in one total; only the plans are paid from here)."""
+        reports = [r.annual_yen for r in self.results if r.phase == "report" and r.annual_yen is not None]
+        part = f"うち実績報告書 {len(reports)}件 {sum(reports):,}円。" if reports and len(reports) < len(self.results) else ""
+        return f"加算総額の合計: {self.total_annual_yen:,}円（{part}支払予定の合計 {sum(self.month_totals()):,}円）"
+
     @property
     def total_average(self) -> Fraction:
         return sum((f for r in self.results if (f := r.average_fraction) is not None), Fraction(0))

@@ -108,3 +108,12 @@ def test_one_untouched_book_among_others_is_named_in_the_remarks():
     notes = build_summary([_book("a.xlsx", "1"), blank], []).notes()
     assert any(n.startswith("職員数・取組・経費が何も入力されていないブックが1件") for n in notes)
     assert remarks(blank) == "未入力（配布したまま）" and remarks(_book("a.xlsx", "1")) == ""
+
+
+def test_the_headline_names_the_reports_part_when_plans_and_reports_were_collected_together():
+    assert build_summary(ROUND, []).total_sentence() == (
+        "加算総額の合計: 945,000円（うち実績報告書 1件 405,000円。支払予定の合計 540,000円）")
+
+
+def test_the_headline_of_a_round_of_plans_only_has_no_reports_part():
+    assert build_summary(ROUND[:1], []).total_sentence() == "加算総額の合計: 540,000円（支払予定の合計 540,000円）"
