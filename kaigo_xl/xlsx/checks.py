@@ -35,7 +35,7 @@ class PartChecks:
 
     def __init__(self, info: zipfile.ZipInfo, sheet: str | None, scanned: bool) -> None:
         self.prolog = PrologCheck(f"{info.filename}（シート「{sheet}」）" if sheet is not None else info.filename)
-        self.extent = ExtentScanner() if scanned else None
+        self.extent = ExtentScanner(sheet) if scanned else None
         self.errors = ErrorSniffer() if scanned else None
         self.counts = SharedStringsCount(info) if is_shared_strings(info.filename) else None
 

@@ -33,7 +33,10 @@ class SheetExtent:
 
 _TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*)>")
 _R_ATTR = re.compile(rb"""(?:^|\s)r\s*=\s*["']([^"']*)["']""")
-_CELL_REF = re.compile(rb"\$?([A-Za-z]{1,3})\$?(\d{1,7})")
+# a cell position of any length: python-calamine honours `r="D99999999999"` too (and allocates for it), so it is
+# measured against the limits, never taken for a cell without `r`
+_CELL_REF = re.compile(rb"\$?([A-Za-z]+)\$?(\d+)")
+BEYOND = MAX_ROW + 1  # a row or column written with more digits or letters than any inside the limits
 _FAST_PREFIXED = re.compile(rb":c[\s/>]")  # <x:c …>
 # every <c> tag: (letters, digits, "/" when empty), or ("", "", "") when it is not written plainly
 _FAST_CELL = re.compile(rb'<c(?=[\s/>])(?: r="([A-Z]{1,3})([0-9]{1,7})"(?: [\w:.-]++="[^"<]*+")*+ ?(/?)>|)')
@@ -44,7 +47,8 @@ _ROW_R = re.compile(rb'<row r="(\d{1,7})"')
 class ExtentScanner:
     """Follows <row>/<c> positions as a reader does (r attributes, or the next row/column when absent)."""
 
-    def __init__(self) -> None:
+    def __init__(self, sheet: str | None = None) -> None:
+        self.where = f"シート「{sheet}」の" if sheet is not None else "シートの"  # (messages name the sheet)
         self.tail = b""
         self.utf16: codecs.IncrementalDecoder | None = None
         self.first = True
@@ -102,8 +106,8 @@ class ExtentScanner:
         top_letters = max(set(letters), key=lambda c: (len(c), c))
         top_row, top_col = int(top_digits), column_number(top_letters)
         if top_row > MAX_ROW or top_col > MAX_COL:
-            raise Refused(f"シートのセル位置（{column_letters(min(top_col, 99999))}{top_row}）が Excel の範囲を"
-                           "超えています。壊れているか、改変されたファイルです。")
+            at = digits.index(top_digits) if top_row > MAX_ROW else letters.index(top_letters)
+            raise Refused(self._beyond((letters[at] + digits[at]).decode()))
         if top_row > self.max_row:
             at = digits.index(top_digits)
             self.max_row, self.row_cell = top_row, (letters[at] + digits[at]).decode()
@@ -115,29 +119,45 @@ class ExtentScanner:
     def _tag(self, kind: bytes, attrs: bytes) -> None:
         r = _R_ATTR.search(attrs)
         if kind == b"row":
-            self.row = int(r.group(1)) if r and r.group(1).isdigit() else self.row + 1
+            self.row = _bounded_int(r.group(1)) if r and r.group(1).isdigit() else self.row + 1
             self.col = 0
             return
         row = self.row  # a cell without `r` sits in its <row>, one column right of the previous cell
         if r and (ref := _CELL_REF.fullmatch(r.group(1))):
-            self.col, row = column_number(ref.group(1)), int(ref.group(2))
+            letters = ref.group(1)
+            self.col = column_number(letters) if len(letters) <= 3 else BEYOND
+            row = _bounded_int(ref.group(2))
         else:
             self.col += 1
         if attrs.rstrip().endswith(b"/"):
             return  # an empty (formatted only) cell: readers skip it
         if row > MAX_ROW or self.col > MAX_COL:
-            raise Refused(f"シートのセル位置（{column_letters(min(self.col, 99999))}{row}）が Excel の範囲を"
-                           "超えています。壊れているか、改変されたファイルです。")
+            raise Refused(self._beyond(_written(r.group(1)) if r else f"{column_letters(min(self.col, 99999))}{row}"))
         name = f"{column_letters(self.col)}{row}"
         if row > self.max_row:
             self.max_row, self.row_cell = row, name
         if self.col > self.max_col:
             self.max_col, self.col_cell = self.col, name
 
+    def _beyond(self, cell: str) -> str:
+        return f"{self.where}セル位置（{cell}）が Excel の範囲を超えています。壊れているか、改変されたファイルです。"
+
     def close(self) -> SheetExtent:
         for m in _TAG.finditer(self.tail):
             self._tag(m.group(1), m.group(2))
         return SheetExtent(self.max_row, self.max_col, self.row_cell, self.col_cell)
+
+
+def _bounded_int(digits: bytes) -> int:
+    """A row number as written, or BEYOND when it has more digits than any row inside the limits (int() of
+    thousands of digits is refused by Python, and slow before that)."""
+    return int(digits) if len(digits) <= 7 else BEYOND
+
+
+def _written(ref: bytes) -> str:
+    """A cell position as the file writes it, short enough for a message."""
+    text = ref.decode("ascii", "replace")
+    return text if len(text) <= 16 else f"{text[:16]}…（{len(text)}文字）"
 
 
 def too_wide(sheet: str, ext: SheetExtent) -> str:

@@ -121,7 +121,7 @@ class SheetExtents(Mapping[str, SheetExtent]):
             found = []
             with _refusals(self._path), open_regular(self._path) as fh:
                 for info in parts:
-                    scanner = ExtentScanner()
+                    scanner = ExtentScanner(sheet)
                     for chunk in inflate(fh, info):
                         scanner.feed(chunk)
                     found.append(scanner.close())
