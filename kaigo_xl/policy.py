@@ -14,20 +14,40 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError, field_validator
 
 from kaigo_xl.errors import PolicyError
 from kaigo_xl.files import read_regular
 from kaigo_xl.findings import error_message
 from kaigo_xl.rules.kasan import NOTICE_RATES_YEN, RATE_R7_YEN
+from kaigo_xl.texts import is_clean
 
 MAX_POLICY_BYTES = 1024 * 1024  # a settings file is a few kilobytes
 
 
-class RequirementRule(BaseModel):
+def _printable(value: object) -> object:
+    """A setting's text goes onto sheets, forms and the terminal: control characters (ESC, NUL …) and lone
+    surrogates are refused here, naming the setting, rather than failing in the writer."""
+    if isinstance(value, str) and not is_clean(value):
+        raise ValueError("制御文字（画面に見えない文字）か読めない文字があります。普通の文字だけで書いてください")
+    if isinstance(value, list):
+        for item in value:
+            _printable(item)
+    return value
+
+
+class _Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _plain_text(cls, value: object) -> object:
+        return _printable(value)
+
+
+class RequirementRule(_Settings):
     """At least `min_count` of `items` (codes such as ア or ⑰), or of a 区分's items when `category` is set."""
 
-    model_config = ConfigDict(extra="forbid")
     label: str = ""
     items: list[str] = Field(default_factory=list)
     category: str | None = None  # a category id of the catalog, e.g. "productivity"
@@ -48,8 +68,7 @@ class Rate:
     source: str  # "policy" | "notice" | "assumed"
 
 
-class Policy(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class Policy(_Settings):
 
     rate_yen: int = Field(default=RATE_R7_YEN, gt=0, description=(
         "職員1人当たりの年額。書いた場合はすべての年度に使う（市区町村の決定）。書かなければ通知の額（令和7年度 54,000円、"
@@ -118,6 +137,8 @@ def load_policy(path: Path | None) -> Policy:
     data_bytes = read_regular(Path(path), MAX_POLICY_BYTES, PolicyError, f"設定ファイル {path}")
     try:
         raw = tomllib.loads(data_bytes.decode("utf-8"))
+    except RecursionError:  # arrays or tables nested thousands deep: no setting is written so
+        raise PolicyError(f"設定ファイル {path} を読み込めません（配列や表の入れ子が深すぎます）。") from None
     except UnicodeDecodeError:
         raise PolicyError(f"設定ファイル {path} を読み込めません（文字コードは UTF-8 で保存してください）。") from None
     except tomllib.TOMLDecodeError as exc:
@@ -129,6 +150,8 @@ def load_policy(path: Path | None) -> Policy:
     data = raw.get("policy", raw)
     try:
         return Policy.model_validate(data)
+    except RecursionError:
+        raise PolicyError(f"設定ファイル {path} を読み込めません（配列や表の入れ子が深すぎます）。") from None
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])

@@ -128,6 +128,21 @@ def test_a_deadline_written_in_wareki_asks_for_the_form_a_policy_file_takes(tmp_
     assert r.returncode == 2 and "「plan_due」" in r.stderr and "2025-06-30 のように 年-月-日 の形" in r.stderr
 
 
+def test_a_policy_file_nested_thousands_deep_is_refused_not_a_crash(tmp_path, sample_json):
+    pol = tmp_path / "policy.toml"
+    pol.write_text("x = " + "[" * 10_000 + "]" * 10_000 + "\n", encoding="utf-8")
+    r = kx("calc", sample_json, "--policy", pol)
+    assert r.returncode == 2 and "入れ子が深すぎます" in r.stderr
+
+
+def test_a_setting_with_control_characters_is_refused_by_name(tmp_path, sample_json):
+    pol = tmp_path / "policy.toml"
+    pol.write_text('[policy]\nmunicipality = "見本\\u001b[31m市\\u0000"\n', encoding="utf-8")
+    r = kx("template", tmp_path / "t.xlsx", "--policy", pol)
+    assert r.returncode == 2 and "「municipality」" in r.stderr and "制御文字" in r.stderr
+    assert "\x1b" not in r.stderr and not (tmp_path / "t.xlsx").exists()
+
+
 def test_a_folder_given_to_check_points_to_collect(tmp_path):
     r = kx("check", tmp_path)
     assert r.returncode == 2 and "フォルダーです" in r.stderr and "kaigo-xl collect" in r.stderr

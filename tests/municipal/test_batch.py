@@ -169,6 +169,16 @@ def test_distributing_with_a_deadline_and_contact_has_nothing_to_say_of_them(tmp
     assert r.returncode == 0 and "案内のとおり" not in r.stdout
 
 
+@pytest.mark.parametrize("capacity, quoted", [("9" * 5000, "99999999999999999999…（5,000文字）"), ("\u1369", "\u1369")],
+                         ids=["5000_digits", "ethiopic_digit"])
+def test_a_capacity_that_is_no_number_anyone_typed_is_left_blank_with_a_note(tmp_path, capacity, quoted):
+    src = tmp_path / "list.csv"
+    src.write_text(HEADER + f"0112345678,養護老人ホーム さくら苑,養護,見本市,{capacity},なし,\n", encoding="utf-8")
+    r = kx("distribute", src, "--out", tmp_path / "out")
+    assert r.returncode == 0, r.stderr
+    assert f"2行目（注意）: 定員「{quoted}」を数として読めないため空欄にしました。" in r.stdout
+
+
 def test_collecting_the_distribution_folder_itself_says_so(tmp_path):
     src = tmp_path / "list.csv"
     src.write_text(HEADER + ROWS, encoding="utf-8")
