@@ -159,6 +159,10 @@ def _read_sheet(path: Path) -> list[tuple[int, list[str]]]:
 
         preflight(path)
         return _read_xlsx(path)
+    if path.suffix.lower() == ".ods":  # a zip too: its bounds before python-calamine inflates it unbounded
+        from kaigo_xl.xlsx.preflight import check_zip_bounds
+
+        check_zip_bounds(path)
     try:
         book = CalamineWorkbook.from_path(str(path))
         sheets = [book.get_sheet_by_index(i).to_python(skip_empty_area=False) for i in range(len(book.sheet_names))]

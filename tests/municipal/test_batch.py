@@ -179,6 +179,17 @@ def test_a_capacity_that_is_no_number_anyone_typed_is_left_blank_with_a_note(tmp
     assert f"2行目（注意）: 定員「{quoted}」を数として読めないため空欄にしました。" in r.stdout
 
 
+def test_an_opendocument_list_that_inflates_like_a_zip_bomb_is_refused_before_it_is_parsed(tmp_path):
+    import zipfile
+
+    src = tmp_path / "list.ods"
+    with zipfile.ZipFile(src, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED)
+        z.writestr("content.xml", b"<office:document-content>" + b" " * (20 * 1024 * 1024) + b"</office:document-content>")
+    r = kx("distribute", src, "--out", tmp_path / "out")
+    assert r.returncode == 2 and "ZIP 爆弾" in r.stderr and str(src) in r.stderr
+
+
 def test_collecting_the_distribution_folder_itself_says_so(tmp_path):
     src = tmp_path / "list.csv"
     src.write_text(HEADER + ROWS, encoding="utf-8")
