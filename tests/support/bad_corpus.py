@@ -447,6 +447,18 @@ def _bytes(make: Callable[[], bytes]) -> Callable[[Path], None]:
     return lambda path: path.write_bytes(make())
 
 
+_SUBMITTED = L.FIELD_BY_KEY["submitted_on"].cell  # 提出日: a date cell
+
+
+def _name_on_missing_sheet() -> bytes:
+    data = template_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        workbook = z.read("xl/workbook.xml").decode()
+    name = '<definedName name="KX_TEMPLATE_VERSION"'
+    assert name in workbook
+    return rezip(data, replace={"xl/workbook.xml": workbook.replace(name, f'{name} localSheetId="99"', 1).encode()})
+
+
 def _cell(sheet: str, ref: str, value, text: bool = False) -> Callable[[], bytes]:
     def change(wb: openpyxl.Workbook) -> None:
         wb[sheet][ref] = value
@@ -631,6 +643,11 @@ ISSUE9: tuple[Case, ...] = (
       (f"{M}!C7",), True, "月別職員数が上限ぎりぎり（999兆…・10^-20）", forms=F1),
     C("roster_extremes", "roster_extremes.xlsx", _bytes(lambda: edit(template_bytes(), _roster_extremes)), F1,
       (f"{L.S_ROSTER}!",), True, "勤務形態一覧の全セルが上限ぎりぎり", forms=F1),
+    C("date_beyond_9999", "date_beyond_9999.xlsx", _bytes(_cell(L.S_FACILITY, _SUBMITTED, 2_958_466)), F1,
+      (f"{L.S_FACILITY}!{_SUBMITTED}",), True, "提出日（日付の書式）に 9999年12月31日の翌日のシリアル値",
+      forms=frozenset({4})),  # openpyxl would save it back as #VALUE!: forms refuses to write
+    C("name_on_a_missing_sheet", "name_on_missing_sheet.xlsx", _bytes(_name_on_missing_sheet), frozenset({0}), (),
+      True, "名前の定義がないシート（localSheetId=99）のもの", forms=frozenset({4})),  # openpyxl would drop it
     # ---- text no person meant, in a workbook ----
     C("name_control_chars", "name_control_chars.xlsx",
       _bytes(with_cell(L.S_FACILITY, "C4", text_cell("C4", "さくら_x001B_[31m苑_x0000_"))), frozenset({0, 1}),

@@ -10,8 +10,10 @@ Nothing here prints: the result says what happened, and the command line tells t
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import tempfile
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,11 +65,35 @@ def _refuse_if_open(path: Path) -> None:
 
 
 def _load_book(path: Path) -> openpyxl.Workbook:
+    """The book as openpyxl reads it; refused (nothing written) when openpyxl said it changed a value on the way in:
+    saving would write the changed value back."""
     try:
-        return openpyxl.load_workbook(path, keep_links=True, rich_text=True)
+        with warnings.catch_warnings(record=True) as said:
+            warnings.simplefilter("always")
+            wb = openpyxl.load_workbook(path, keep_links=True, rich_text=True)
     except Exception as exc:
         raise InputUnreadable(f"{path}: ブックを開けません（{type(exc).__name__}）。ファイルが壊れている可能性があります。"
                               ) from None
+    changed = [text for w in said if (text := _changed_on_load(wb, str(w.message)))]
+    if changed:
+        raise WriteRefused(f"{path}: {'、'.join(dict.fromkeys(changed))}。このまま保存するとこの部分が変わってしまうため、"
+                           "保存しませんでした。Excel で直して保存してから、もう一度実行してください。")
+    return wb
+
+
+_DATE_OUT_OF_RANGE = re.compile(r"Cell (\$?[A-Z]{1,3}\$?[0-9]{1,7}) is marked as a date but the serial value")
+
+
+def _changed_on_load(wb: openpyxl.Workbook, message: str) -> str | None:
+    """What openpyxl's warning says it changed, in the clerk's words; None for a warning that changes nothing."""
+    if m := _DATE_OUT_OF_RANGE.match(message):
+        cell = m.group(1).replace("$", "")
+        where = [f"{ws.title}!{cell}" for ws in wb.worksheets if getattr(ws[cell], "value", None) == "#VALUE!"]
+        return (f"日付の書式のセル {'・'.join(where) or cell} に、Excel の日付の範囲（1900年1月1日〜9999年12月31日）を"
+                "超える値があります")
+    if message.startswith("Defined names for sheet index"):
+        return "ブックにないシートを指す名前の定義があります（保存すると失われます）"
+    return None  # anything else openpyxl drops is a part carry_over puts back or names as lost
 
 
 def regenerate(wb: openpyxl.Workbook, ev: Evaluation, stamp: dt.datetime) -> None:
