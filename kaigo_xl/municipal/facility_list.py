@@ -130,11 +130,13 @@ def _read_csv(path: Path) -> list[tuple[int, list[str]]]:
     text = decode_text(data, path)
     first = text.split("\n", 1)[0]
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        return [(i, row) for i, row in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter),
-                                                 start=1)]
-    except csv.Error as exc:
-        raise InputUnreadable(f"{path}: CSV として読めません（{exc}）。") from None
+        return [(i, row) for i, row in enumerate(reader, start=1)]
+    except csv.Error as exc:  # (its reasons are English: said here in words a clerk can act on)
+        why = (f"1つの欄が長すぎます（{csv.field_size_limit():,}文字まで）" if "field limit" in str(exc) else
+               '書き方が正しくありません（引用符 " の対応を確かめてください）')
+        raise InputUnreadable(f"{path}: CSV として読めません（{reader.line_num}行目: {why}）。") from None
 
 
 def _cell_text(value: object) -> str:

@@ -190,6 +190,13 @@ def test_an_opendocument_list_that_inflates_like_a_zip_bomb_is_refused_before_it
     assert r.returncode == 2 and "ZIP 爆弾" in r.stderr and str(src) in r.stderr
 
 
+def test_a_list_with_a_field_longer_than_any_csv_field_says_so_in_japanese(tmp_path):
+    src = tmp_path / "list.csv"
+    src.write_text(HEADER + "0112345678," + "あ" * 200_000 + ",養護,見本市,50,なし,\n", encoding="utf-8")
+    r = kx("distribute", src, "--out", tmp_path / "out")
+    assert r.returncode == 2 and "2行目: 1つの欄が長すぎます（131,072文字まで）" in r.stderr and "field limit" not in r.stderr
+
+
 def test_collecting_the_distribution_folder_itself_says_so(tmp_path):
     src = tmp_path / "list.csv"
     src.write_text(HEADER + ROWS, encoding="utf-8")
