@@ -73,7 +73,8 @@ class BookResult:
     infos: int = 0
     template_old: bool = False
     own_summary: bool = False  # a summary workbook kaigo-xl wrote earlier: never read as a returned book
-    blank: bool = False  # nothing entered beyond what distribute wrote: no month, roster, initiative or expense
+    blank: bool = False  # nothing entered beyond what distribute wrote: no month, roster, initiative, expense,
+    # received amount, nor a value typed that could not be read
     # (code, severity, message, location) — location like 月別職員数!C6
     findings: list[tuple[str, str, str, str]] = field(default_factory=list)
 
@@ -251,7 +252,8 @@ def _check_names(result: BookResult, path: Path, folder: Path) -> None:
 
 def _fill(result: BookResult, ev) -> None:
     f, inp = ev.input.facility, ev.input
-    result.blank = not (inp.monthly or inp.monthly_actual or inp.roster or inp.initiatives or inp.expenses
+    typed = any(x.code == "INPUT_INVALID" for x in ev.findings)  # typed, but nothing the reader could use
+    result.blank = not (typed or inp.monthly or inp.monthly_actual or inp.roster or inp.initiatives or inp.expenses
                         or inp.received_yen is not None)
     result.number, result.name, result.type = shown(f.number), shown(f.name), f.type.value
     result.municipality, result.contact = shown(f.municipality), shown(f.contact)

@@ -49,7 +49,7 @@ class Report:
     failed: dict[int, str] = field(default_factory=dict)  # row → why its book could not be saved (a full disk …)
     write_error: str = ""  # the first failed write: the rows after it were not attempted
     manifest_error: str = ""  # 配布一覧.csv itself could not be saved
-    unset: list[str] = field(default_factory=list)  # what the books' 使い方 would say 「案内のとおり」 for
+    unset: list[tuple[str, str]] = field(default_factory=list)  # (setting, what 使い方 shows instead)
 
     @property
     def bad(self) -> list[Entry]:
@@ -76,9 +76,10 @@ class Report:
         else:
             out.append(f"配布一覧: {self.out / MANIFEST_NAME}")
         if self.unset and self.files:
-            out.append(f"注: 設定ファイルに{'・'.join(self.unset)}がないため、ブックの「使い方」シートには具体的な期限・提出先の"
-                       "代わりに「案内のとおり」と表示されます。設定ファイルに書いて --policy で指定すると表示されます"
-                       "（examples/policy.toml を参照。作り直すときは --force）。")
+            out += [f"注: 設定ファイルに{what}がないため、ブックの「使い方」シートには「{shown_instead}」と表示されます。"
+                    for what, shown_instead in self.unset]
+            out.append("  設定ファイルに書いて --policy で指定すると、その内容が表示されます（examples/policy.toml を参照。"
+                       "作り直すときは --force）。")
         return [shown(line) for line in out]
 
 
@@ -102,8 +103,10 @@ def distribute(source: Path, out: Path, policy: Policy, fiscal_year: int,
     `finish` turns the bytes of each built book into the distributed ones (`--lite`: kaigo_xl.excel.lite.make_lite).
     """
     report = Report(source, out, fiscal_year, parse_list(source, policy))
-    report.unset = [label for label, missing in (("提出期限（plan_due）", policy.plan_due is None),
-                                                 ("提出先・問い合わせ先（contact）", not policy.contact)) if missing]
+    report.unset = [(label, instead) for label, instead, missing in (
+        ("計画書の提出期限（plan_due）", f"計画書の提出期限: {layout.PLAN_DUE_UNSET}", policy.plan_due is None),
+        ("提出先・問い合わせ先（contact）", f"提出先・問い合わせ先: {layout.CONTACT_UNSET}", not policy.contact.strip()))
+        if missing]
     good = [e for e in report.entries if not e.problems]
     make_folder(out)
     names = UniqueNames({MANIFEST_NAME})

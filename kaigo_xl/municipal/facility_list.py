@@ -99,9 +99,11 @@ def read_table(path: Path) -> list[tuple[int, list[str]]]:
     suffix = path.suffix.lower()
     if suffix in (".csv", ".txt", ".tsv"):
         return _read_csv(path)
-    if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
+    if suffix in (".xlsx", ".xlsm"):
         return _read_sheet(path)
-    raise InputUnreadable(f"{path}: 対応していない形式です（施設一覧は .csv または .xlsx で保存してください）。")
+    # .xls and .ods went to python-calamine unchecked: a 3 MB .ods inflated to 12 GB, repeated cells to more
+    resave = "Excel や LibreOffice で .xlsx として保存し直してください。" if suffix in (".xls", ".ods") else ""
+    raise InputUnreadable(f"{path}: 対応していない形式です（施設一覧は .csv または .xlsx で保存してください）。{resave}")
 
 
 def decode_text(data: bytes, path: Path) -> str:
@@ -130,13 +132,19 @@ def _read_csv(path: Path) -> list[tuple[int, list[str]]]:
     text = decode_text(data, path)
     first = text.split("\n", 1)[0]
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # strict: a quote left open is an error (not every later line folded into one field, facilities lost)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows: list[tuple[int, list[str]]] = []
+    start = 1  # the line the row being read begins on
     try:
-        return [(i, row) for i, row in enumerate(reader, start=1)]
+        for row in reader:
+            rows.append((len(rows) + 1, row))
+            start = reader.line_num + 1
     except csv.Error as exc:  # (its reasons are English: said here in words a clerk can act on)
         why = (f"1つの欄が長すぎます（{csv.field_size_limit():,}文字まで）" if "field limit" in str(exc) else
-               '書き方が正しくありません（引用符 " の対応を確かめてください）')
-        raise InputUnreadable(f"{path}: CSV として読めません（{reader.line_num}行目: {why}）。") from None
+               '引用符 " が閉じていないか、引用符の使い方が正しくありません')
+        raise InputUnreadable(f"{path}: CSV として読めません（{start}行目から: {why}）。") from None
+    return rows
 
 
 def _cell_text(value: object) -> str:
@@ -154,24 +162,10 @@ def _cell_text(value: object) -> str:
 
 
 def _read_sheet(path: Path) -> list[tuple[int, list[str]]]:
-    from python_calamine import CalamineWorkbook
+    from kaigo_xl.xlsx.preflight import preflight
 
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        from kaigo_xl.xlsx.preflight import preflight
-
-        preflight(path)
-        return _read_xlsx(path)
-    if path.suffix.lower() == ".ods":  # a zip too: its bounds before python-calamine inflates it unbounded
-        from kaigo_xl.xlsx.preflight import check_zip_bounds
-
-        check_zip_bounds(path)
-    try:
-        book = CalamineWorkbook.from_path(str(path))
-        sheets = [book.get_sheet_by_index(i).to_python(skip_empty_area=False) for i in range(len(book.sheet_names))]
-    except Exception as exc:
-        raise InputUnreadable(f"{path}: Excel ファイルとして読めません（{type(exc).__name__}）。") from None
-    chosen = next((rows for rows in sheets if _header_row(rows) is not None), sheets[0] if sheets else [])
-    return [(i, [_cell_text(v) for v in row]) for i, row in enumerate(chosen, start=1)]
+    preflight(path)
+    return _read_xlsx(path)
 
 
 def _read_xlsx(path: Path) -> list[tuple[int, list[str]]]:

@@ -80,11 +80,25 @@ class Summary:
     def total_annual_yen(self) -> int:
         return self.total(lambda r: r.annual_yen)
 
+    @property
+    def reports(self) -> list[BookResult]:
+        """The year's 実績報告書 books whose 加算総額 could be computed (settled: never in the payments)."""
+        return [r for r in self.results if r.phase == "report" and r.annual_yen is not None]
+
+    @property
+    def report_yen(self) -> int:
+        return sum(r.annual_yen or 0 for r in self.reports)
+
+    @property
+    def unit(self) -> str:
+        """How a count of the year's books is said: 施設, or 冊 when a facility returned more than one book."""
+        return "施設" if len(self.results) == self.facility_count else "冊"
+
     def total_sentence(self) -> str:
         """The headline: 加算総額 and the payments it schedules, with the 実績報告書 part named when plans and
         reports were collected together (their 加算総額 add up in one total; only the plans are paid from here)."""
-        reports = [r.annual_yen for r in self.results if r.phase == "report" and r.annual_yen is not None]
-        part = f"うち実績報告書 {len(reports)}件 {sum(reports):,}円。" if reports and len(reports) < len(self.results) else ""
+        mixed = self.reports and any(r.phase == "plan" for r in self.results)
+        part = f"うち実績報告書 {len(self.reports)}{self.unit} {self.report_yen:,}円。" if mixed else ""
         return f"加算総額の合計: {self.total_annual_yen:,}円（{part}支払予定の合計 {sum(self.month_totals()):,}円）"
 
     @property
@@ -171,17 +185,17 @@ class Summary:
         """What each total includes, in words, so that 加算総額 and 支払予定 can be told apart."""
         computed = [r for r in self.results if r.annual_yen is not None]
         fix = [r for r in computed if r.status == STATUS_FIX]
-        reports = [r for r in computed if r.phase == "report"]
         unpaid = [r for r in computed if r.phase == "plan" and sum(r.payments) != r.annual_yen]
+        u = self.unit
         out = ["合計行は SUBTOTAL 関数です。フィルターで行を絞り込むと、表示されている行だけを合計します。",
-               f"加算総額の合計 {self.total_annual_yen:,}円 は、計算できた{len(computed)}施設の合計です"
-               f"（状態が「要修正」の{len(fix)}施設・{sum(r.annual_yen or 0 for r in fix):,}円を含みます。"
-               f"計算できなかった{len(self.results) - len(computed)}施設は空欄で、含みません）。",
+               f"加算総額の合計 {self.total_annual_yen:,}円 は、計算できた{len(computed)}{u}の合計です"
+               f"（状態が「要修正」の{len(fix)}{u}・{sum(r.annual_yen or 0 for r in fix):,}円を含みます。"
+               f"計算できなかった{len(self.results) - len(computed)}{u}は空欄で、含みません）。",
                f"月別の支払額の合計 {sum(self.month_totals()):,}円 は計画書のブックの支払予定（支払回数・初回の月）"
-               f"によります。実績報告書のブック{len(reports)}施設（加算総額 {sum(r.annual_yen or 0 for r in reports):,}円）"
+               f"によります。実績報告書のブック{len(self.reports)}{u}（加算総額 {self.report_yen:,}円）"
                "は支払済みのため含みません。"]
         if unpaid:
-            out.append(f"計画書で支払予定が加算総額と合わない施設が{len(unpaid)}施設あります（"
+            out.append(f"計画書で支払予定が加算総額と合わない{'施設' if u == '施設' else 'ブック'}が{len(unpaid)}{u}あります（"
                        + "、".join(r.number or r.file for r in unpaid) + "）。支払回数・初回の月を確認してください。")
         out.append("読込不可・ほかの年度のブックは、どの合計にも含みません。")
         return out

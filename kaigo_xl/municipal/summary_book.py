@@ -69,7 +69,6 @@ def _overview_sheet(wb: Workbook, looks: Styles, summary: Summary) -> Sheet:
     sh = start_sheet(wb, looks, S_OVERVIEW, f"{summary.year_label} 介護人材確保・職場環境改善等加算 集計の概要",
                      f"作成 {summary.created_label}", [], widths, landscape=False)
     rnd = summary.round
-    reports = sum(r.annual_yen or 0 for r in summary.results if r.phase == "report")
     figures: list[tuple[str, object, Look]] = [
         ("集計する年度", summary.year_sentence().removeprefix("集計する年度: "), WRAP),
         ("返ってきたファイル", f"{len(summary.books) + len(summary.skipped)}件（集計 {len(summary.results)}、読込不可 "
@@ -79,7 +78,7 @@ def _overview_sheet(wb: Workbook, looks: Styles, summary: Summary) -> Sheet:
         ("差し戻し", f"{len(summary.needing_fixes)}件（シート「差し戻し一覧」）", WRAP),
         ("加算総額の合計（円）", summary.total_annual_yen, BOLD_YEN),
         ("支払予定の合計（円）", sum(summary.month_totals()), BOLD_YEN),
-        ("うち支払予定に含まない実績報告書の加算総額（円）", reports, YEN),
+        ("うち支払予定に含まない実績報告書の加算総額（円）", summary.report_yen, YEN),
     ]
     for label, value, look in figures:
         sh.append([(label, Look(bold=True, wrap=True)), (value, look)], height=height((label, widths[0]), (str(value), widths[1])))

@@ -54,8 +54,10 @@ def _payment_of(i: int) -> Callable[[BookResult], int | None]:
 
 
 def scheduled(r: BookResult) -> bool:
-    """Whether the book has a payment schedule: a readable 計画書 whose 加算総額 could be computed."""
-    return r.status != STATUS_UNREADABLE and r.phase == "plan" and r.annual_yen is not None
+    """Whether the book has a payment schedule: a readable 計画書 whose 加算総額 could be computed and whose schedule
+    was not refused (a refused one pays nothing, which is not 「支払なし」; a 加算総額 of 0 is)."""
+    return (r.status != STATUS_UNREADABLE and r.phase == "plan" and r.annual_yen is not None
+            and (any(r.payments) or r.annual_yen == 0))
 
 
 REMARKS = "備考"

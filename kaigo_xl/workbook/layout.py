@@ -340,3 +340,7 @@ def locate(path: str) -> str:
            "expenses": cell(S_EXPENSES, f"{EXP_COL_CATEGORY}{EXPENSE_ROWS[0]}"),
            "roster": cell(S_ROSTER, f"{ROSTER_COL_NAME}{ROSTER_FIRST_ROW}")}
     return top.get(path.split("[")[0].split(".")[0], path)
+
+# what 使い方 says where the municipality set no deadline or contact (distribute tells the clerk so)
+PLAN_DUE_UNSET = "市区町村からの案内のとおり"
+CONTACT_UNSET = "市区町村の担当課（配布時の案内をご覧ください）"

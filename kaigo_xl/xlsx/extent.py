@@ -123,7 +123,8 @@ class ExtentScanner:
             self.col = 0
             return
         row = self.row  # a cell without `r` sits in its <row>, one column right of the previous cell
-        if r and (ref := _CELL_REF.fullmatch(r.group(1))):
+        ref = _CELL_REF.fullmatch(r.group(1)) if r else None
+        if ref:
             letters = ref.group(1)
             self.col = column_number(letters) if len(letters) <= 3 else BEYOND
             row = _bounded_int(ref.group(2))
@@ -132,7 +133,7 @@ class ExtentScanner:
         if attrs.rstrip().endswith(b"/"):
             return  # an empty (formatted only) cell: readers skip it
         if row > MAX_ROW or self.col > MAX_COL:
-            raise Refused(self._beyond(_written(r.group(1)) if r else f"{column_letters(min(self.col, 99999))}{row}"))
+            raise Refused(self._beyond(_written(ref.group(0)) if ref else f"{column_letters(min(self.col, 99999))}{row}"))
         name = f"{column_letters(self.col)}{row}"
         if row > self.max_row:
             self.max_row, self.row_cell = row, name
@@ -151,13 +152,14 @@ class ExtentScanner:
 def _bounded_int(digits: bytes) -> int:
     """A row number as written, or BEYOND when it has more digits than any row inside the limits (int() of
     thousands of digits is refused by Python, and slow before that)."""
+    digits = digits.lstrip(b"0") or b"0"  # (C00000006 is C6 to python-calamine)
     return int(digits) if len(digits) <= 7 else BEYOND
 
 
 def _written(ref: bytes) -> str:
     """A cell position as the file writes it, short enough for a message."""
     text = ref.decode("ascii", "replace")
-    return text if len(text) <= 16 else f"{text[:16]}…（{len(text)}文字）"
+    return text if len(text) <= 16 else f"{text[:16]}…（{len(text):,}文字）"
 
 
 def too_wide(sheet: str, ext: SheetExtent) -> str:

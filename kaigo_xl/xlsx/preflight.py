@@ -163,22 +163,6 @@ def preflight(path: Path, sheets: Iterable[str] | None = None, *, deep: bool = T
         return _preflight(path, None if sheets is None else set(sheets), deep, keep)
 
 
-def check_zip_bounds(path: Path) -> None:
-    """Any other zip a parser will open (an OpenDocument list): the same bounds as a book's — sizes, ratios and
-    methods from the directory, every part inflated within the budget and no further than it declares."""
-    with _refusals(path), open_regular(path) as fh:
-        try:
-            archive = zipfile.ZipFile(fh)
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, struct.error, NotImplementedError):
-            raise Refused("ファイルが途中で切れているか壊れています（ZIP の目次が読めません）。" + RESEND) from None
-        with archive:
-            infos = check_directory(archive.infolist())
-        budget = Budget()
-        for info in infos:
-            for chunk in parts.inflate(fh, info):
-                budget.spend(len(chunk))
-
-
 @contextlib.contextmanager
 def _refusals(path: Path) -> Iterator[None]:
     try:

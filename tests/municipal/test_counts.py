@@ -112,8 +112,41 @@ def test_one_untouched_book_among_others_is_named_in_the_remarks():
 
 def test_the_headline_names_the_reports_part_when_plans_and_reports_were_collected_together():
     assert build_summary(ROUND, []).total_sentence() == (
-        "加算総額の合計: 945,000円（うち実績報告書 1件 405,000円。支払予定の合計 540,000円）")
+        "加算総額の合計: 945,000円（うち実績報告書 1施設 405,000円。支払予定の合計 540,000円）")
 
 
 def test_the_headline_of_a_round_of_plans_only_has_no_reports_part():
     assert build_summary(ROUND[:1], []).total_sentence() == "加算総額の合計: 540,000円（支払予定の合計 540,000円）"
+
+
+def test_a_round_of_reports_only_has_no_reports_part_in_the_headline():
+    reports = [_paid("r1.xlsx", "1", "report", 100), _paid("r2.xlsx", "2", "report", None)]
+    assert build_summary(reports, []).total_sentence() == "加算総額の合計: 100円（支払予定の合計 0円）"
+
+
+def test_the_notes_count_books_when_a_facility_returned_two():
+    s = build_summary([_paid("a.xlsx", "1", "plan", 540_000), _paid("a2.xlsx", "1", "plan", 540_000)], [])
+    assert any("計算できた2冊の合計" in n for n in s.notes())
+
+
+def test_a_plan_whose_schedule_was_refused_has_blank_months_and_no_column():
+    refused = _paid("refused.xlsx", "4", "plan", 540_000)
+    refused.payments = [0] * 12  # (the engine refused the schedule: PAY_BEYOND_FISCAL_YEAR …)
+    header = next(row for row in _payments_sheet([ROUND[0], refused]) if row[0] == "月")
+    assert [h for h in header[3:] if h] == ["1 園1"]
+
+
+def test_a_book_whose_only_entries_could_not_be_read_is_not_blank():
+    """「十人」 typed in a month: nothing usable, but the facility did type (INPUT_INVALID), so not 配布したまま."""
+    from kaigo_xl.engine import evaluate
+    from kaigo_xl.findings import finding
+    from kaigo_xl.models import FacilityInput
+    from kaigo_xl.municipal.collect import _fill
+    from kaigo_xl.policy import Policy
+
+    inp = FacilityInput.model_validate({"facility": {"type": "養護", "number": "1"}, "fiscal_year": 2025})
+    untouched, typed = BookResult(file="a.xlsx"), BookResult(file="b.xlsx")
+    _fill(untouched, evaluate(inp, Policy()))
+    _fill(typed, evaluate(inp, Policy(), findings=[finding("INPUT_INVALID", "「十人」: 数値として読めません。",
+                                                           "月別職員数!C6")]))
+    assert untouched.blank and not typed.blank

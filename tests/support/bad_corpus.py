@@ -646,6 +646,10 @@ ISSUE9: tuple[Case, ...] = (
     C("date_beyond_9999", "date_beyond_9999.xlsx", _bytes(_cell(L.S_FACILITY, _SUBMITTED, 2_958_466)), F1,
       (f"{L.S_FACILITY}!{_SUBMITTED}",), True, "提出日（日付の書式）に 9999年12月31日の翌日のシリアル値",
       forms=frozenset({4})),  # openpyxl would save it back as #VALUE!: forms refuses to write
+    C("date_beyond_9999_without_r", "date_beyond_9999_no_r.xlsx",
+      _bytes(lambda: sheet_xml_edit(_cell(L.S_FACILITY, _SUBMITTED, 2_958_466)(), L.S_FACILITY,
+                                    f'<c r="{_SUBMITTED}" ', "<c ")), F1, (), True,
+      "同じ値で、セルに位置（r）が書かれていない（openpyxl は「Cell None」と警告）", forms=frozenset({4})),
     C("name_on_a_missing_sheet", "name_on_missing_sheet.xlsx", _bytes(_name_on_missing_sheet), frozenset({0}), (),
       True, "名前の定義がないシート（localSheetId=99）のもの", forms=frozenset({4})),  # openpyxl would drop it
     # ---- text no person meant, in a workbook ----

@@ -81,16 +81,18 @@ def _load_book(path: Path) -> openpyxl.Workbook:
     return wb
 
 
-_DATE_OUT_OF_RANGE = re.compile(r"Cell (\$?[A-Z]{1,3}\$?[0-9]{1,7}) is marked as a date but the serial value")
+_DATE_OUT_OF_RANGE = "is marked as a date but the serial value"  # openpyxl: "Cell C17 …" ("Cell None …" without r)
+_CELL = re.compile(r"Cell \$?([A-Za-z]{1,3})\$?([0-9]{1,7}) ")
 
 
 def _changed_on_load(wb: openpyxl.Workbook, message: str) -> str | None:
     """What openpyxl's warning says it changed, in the clerk's words; None for a warning that changes nothing."""
-    if m := _DATE_OUT_OF_RANGE.match(message):
-        cell = m.group(1).replace("$", "")
-        where = [f"{ws.title}!{cell}" for ws in wb.worksheets if getattr(ws[cell], "value", None) == "#VALUE!"]
-        return (f"日付の書式のセル {'・'.join(where) or cell} に、Excel の日付の範囲（1900年1月1日〜9999年12月31日）を"
-                "超える値があります")
+    if _DATE_OUT_OF_RANGE in message:
+        m = _CELL.match(message)
+        cell = f"{m.group(1).upper()}{m.group(2)}" if m else ""
+        where = [f"{ws.title}!{cell}" for ws in wb.worksheets if cell and getattr(ws[cell], "value", None) == "#VALUE!"]
+        named = f" {'・'.join(where) or cell}" if cell else ""
+        return f"日付の書式のセル{named}に、Excel の日付の範囲（1900年1月1日〜9999年12月31日）を超える値があります"
     if message.startswith("Defined names for sheet index"):
         return "ブックにないシートを指す名前の定義があります（保存すると失われます）"
     return None  # anything else openpyxl drops is a part carry_over puts back or names as lost

@@ -10,7 +10,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from kaigo_xl.catalog import Catalog
 from kaigo_xl.rules import printing
-from kaigo_xl.workbook import styles
+from kaigo_xl.workbook import layout, styles
 from kaigo_xl.workbook.template import formulas as F
 
 _CHARS_PER_LINE = 50  # column B (100 units) at 10 pt, with room to spare
@@ -111,10 +111,10 @@ def _submission(ws: Worksheet, row: int) -> int:
     plan_due = F.setting("plan_due")
     contact = F.setting("contact")
     rows = (
-        f'="計画書の提出期限: "&IF(ISNUMBER({plan_due}),{F.wareki_date(plan_due)},"市区町村からの案内のとおり")',
+        f'="計画書の提出期限: "&IF(ISNUMBER({plan_due}),{F.wareki_date(plan_due)},"{layout.PLAN_DUE_UNSET}")',
         '="実績報告書の提出期限: "&IF(ISNUMBER(KX_REPORT_DUE),' + F.wareki_date("KX_REPORT_DUE") +
         ',"（施設情報の年度を入力すると表示）")&"（翌年度の4月30日、別添1 2(3)ウ(イ)）"',
-        f'="提出先・問い合わせ先: "&IF(TRIM({contact})="","市区町村の担当課（配布時の案内をご覧ください）",{contact})',
+        f'="提出先・問い合わせ先: "&IF(TRIM({contact})="","{layout.CONTACT_UNSET}",{contact})',
     )
     for formula in rows:
         row += 1
