@@ -54,9 +54,10 @@ def _item(r: BookResult) -> Feedback:
 def mail_text(item: Feedback, summary: Summary) -> str:
     """The text of one facility's request, in the words a municipal officer would write: addressed to the facility
     (御中, its contact as the book gives it), the fixes, then the warnings worth a look, dated in 和暦."""
-    lines = [f"{item.name}　御中" if item.name else "ご担当者様"]
-    if item.contact:
-        lines.append(f"（ご担当: {item.contact}）")
+    if item.name:
+        lines = [f"{item.name}　御中"] + ([f"（ご担当: {item.contact}）"] if item.contact else [])
+    else:
+        lines = ["ご担当者様" + (f"（{item.contact}）" if item.contact else "")]
     lines.append("")
     subject = f"{summary.year_label} 介護人材確保・職場環境改善等加算のブック「{item.file}」"
     if item.status == STATUS_UNREADABLE:

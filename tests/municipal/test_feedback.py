@@ -50,3 +50,7 @@ def test_information_findings_stay_out_of_the_letter():
 
 def test_a_letter_without_warnings_has_no_section_for_them():
     assert "あわせて" not in _letter()
+
+
+def test_a_letter_without_a_facility_name_names_the_contact_once():
+    assert _letter(name="", contact="事務長 山田").splitlines()[:2] == ["ご担当者様（事務長 山田）", ""]
