@@ -10,6 +10,7 @@ from pathlib import Path
 
 from kaigo_xl.municipal.collect import STATUS_UNREADABLE, BookResult
 from kaigo_xl.municipal.filenames import UniqueNames
+from kaigo_xl.municipal.reconcile import DUPLICATE_NUMBER, NOT_ON_LIST
 from kaigo_xl.municipal.summary import Summary
 from kaigo_xl.municipal.text import shown
 from kaigo_xl.wareki import wareki_date
@@ -44,9 +45,15 @@ def feedback_items(summary: Summary) -> list[Feedback]:
     return [_item(r) for r in summary.needing_fixes]
 
 
+# warnings about the round, for the municipality to settle (which of two books counts, a facility not sent a book),
+# stay out of the letter to the facility
+_ROUND_ONLY = frozenset({DUPLICATE_NUMBER, NOT_ON_LIST})
+
+
 def _item(r: BookResult) -> Feedback:
     def lines(kind: str) -> list[str]:
-        return [fix_line(loc, msg) for _, severity, msg, loc in r.findings if severity == kind]
+        return [fix_line(loc, msg) for code, severity, msg, loc in r.findings
+                if severity == kind and (kind == "error" or code not in _ROUND_ONLY)]
 
     return Feedback(r.number, r.name, r.contact, r.status, r.errors, lines("error"), r.file, lines("warning"))
 

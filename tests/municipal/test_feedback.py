@@ -54,3 +54,12 @@ def test_a_letter_without_warnings_has_no_section_for_them():
 
 def test_a_letter_without_a_facility_name_names_the_contact_once():
     assert _letter(name="", contact="事務長 山田").splitlines()[:2] == ["ご担当者様（事務長 山田）", ""]
+
+
+def test_warnings_about_the_round_stay_with_the_municipality():
+    r = BookResult(file="a.xlsx", number="1", name="園", fiscal_year=2025, phase="plan")
+    r.add_finding("MONTH_MISSING", "error", "6月の職員数がありません。", "月別職員数!C8")
+    r.add_finding("DUPLICATE_NUMBER", "warning", "施設番号「1」のブックが2件あります。", "施設情報!C7")
+    summary = build_summary([r], [])
+    (item,) = feedback_items(summary)
+    assert "あわせて" not in mail_text(item, summary) and "2件" not in mail_text(item, summary)
