@@ -44,6 +44,19 @@ def workers() -> int:
 def _init_worker(paths: Sequence[Path], folder: Path, policy: Policy, state: Any) -> None:
     global _paths, _folder, _policy, _state
     _paths, _folder, _policy, _state = paths, folder, policy, state
+    _quiet_stderr()
+
+
+def _quiet_stderr() -> None:
+    """What a dying parser writes on its way out (python-calamine: 「memory allocation of … bytes failed」 and a Rust
+    backtrace) is not for the clerk, who gets the book as 読込不可 in our words. A worker has nothing else to print:
+    its results, errors included, go back to the main process."""
+    try:
+        quiet = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(quiet, 2)
+        os.close(quiet)
+    except OSError:
+        pass  # (no null device: the messages stay as they were)
 
 
 def _read_index(i: int) -> tuple[int, BookResult]:

@@ -50,6 +50,7 @@ def _dies_on_killer(how: str):
 
     def read(path, folder, policy):
         if path.name == "killer.xlsx":
+            os.write(2, b"memory allocation of 531837746880 bytes failed\n")  # what python-calamine says as it dies
             if how == "abort":
                 os._exit(134)  # what python-calamine's abort looks like from outside
             os.kill(os.getpid(), signal.SIGKILL)
@@ -68,6 +69,13 @@ def test_a_book_that_kills_its_worker_becomes_unreadable_and_the_rest_is_read(fo
     assert by_file["killer.xlsx"].status == "読込不可"
     assert by_file["killer.xlsx"].message == pool.WORKER_DIED
     assert all(by_file[p.name].number == p.name[:10] for p in books if p.name != "killer.xlsx")
+
+
+@pytest.mark.skipif(os.name != "posix", reason="the replaced reader reaches the workers by fork")
+def test_what_a_dying_parser_prints_does_not_reach_the_clerk(folder, monkeypatch, capfd):
+    monkeypatch.setattr(collect, "read_book", _dies_on_killer("abort"))
+    pool.read_books(sorted(folder.iterdir()), folder, Policy(), jobs=2)
+    assert "memory allocation" not in capfd.readouterr().err
 
 
 @pytest.mark.skipif(os.name != "posix", reason="the replaced reader reaches the workers by fork")
