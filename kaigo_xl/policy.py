@@ -135,10 +135,11 @@ def load_policy(path: Path | None) -> Policy:
         return Policy()
     # a FIFO, a device or a folder is refused before it is read; never more than MAX_POLICY_BYTES are read
     data_bytes = read_regular(Path(path), MAX_POLICY_BYTES, PolicyError, f"設定ファイル {path}")
+    too_deep = f"設定ファイル {path} を読み込めません（配列や表の入れ子が深すぎます）。"
     try:
         raw = tomllib.loads(data_bytes.decode("utf-8"))
     except RecursionError:  # arrays or tables nested thousands deep: no setting is written so
-        raise PolicyError(f"設定ファイル {path} を読み込めません（配列や表の入れ子が深すぎます）。") from None
+        raise PolicyError(too_deep) from None
     except UnicodeDecodeError:
         raise PolicyError(f"設定ファイル {path} を読み込めません（文字コードは UTF-8 で保存してください）。") from None
     except tomllib.TOMLDecodeError as exc:
@@ -150,8 +151,8 @@ def load_policy(path: Path | None) -> Policy:
     data = raw.get("policy", raw)
     try:
         return Policy.model_validate(data)
-    except RecursionError:
-        raise PolicyError(f"設定ファイル {path} を読み込めません（配列や表の入れ子が深すぎます）。") from None
+    except RecursionError:  # (pydantic walks the same nesting)
+        raise PolicyError(too_deep) from None
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])

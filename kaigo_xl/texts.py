@@ -63,6 +63,12 @@ def printable(raw: str, limit: int = 200) -> str:
     return text if len(text) < limit else text[: limit - 1] + "…"
 
 
+def clipped(text: str, limit: int) -> str:
+    """`text` quoted whole when short, else its first `limit` characters and its length: 「9999…（5,000文字）」 says
+    what was written without repeating 5,000 digits."""
+    return text if len(text) <= limit else f"{text[:limit]}…（{len(text):,}文字）"
+
+
 def cleaning_notes(cleaned: CleanText) -> list[tuple[str, str]]:
     """What cleaning did, as (finding code, Japanese message) pairs; the caller adds the place."""
     notes: list[tuple[str, str]] = []

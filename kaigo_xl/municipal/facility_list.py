@@ -25,8 +25,10 @@ from kaigo_xl.municipal.reconcile import Sent
 from kaigo_xl.municipal.text import shown, uncsv_cell
 from kaigo_xl.numbers import EXCEL_DIGITS
 from kaigo_xl.policy import Policy
+from kaigo_xl.texts import clipped
 
 MAX_LIST_BYTES = 20 * 1024 * 1024
+QUOTED = 20  # characters of a cell a note quotes before 「…（n文字）」
 HEADER_SEARCH_ROWS = 20
 EXACT_DIGITS = 15  # Excel keeps 15 significant digits of a number; a longer number typed as a number lost some
 
@@ -292,11 +294,6 @@ def _entry(row_no: int, values: dict[str, str], policy: Policy) -> Entry:
     return entry
 
 
-def _clipped(text: str, limit: int = 20) -> str:
-    """A cell's text quoted in a note: whole when short, else its start and its length."""
-    return text if len(text) <= limit else f"{text[:limit]}…（{len(text):,}文字）"
-
-
 def _build(entry: Entry, values: dict[str, str]) -> None:
     data: dict[str, object] = {
         "number": entry.number, "name": entry.name, "type": entry.type, "municipality": entry.municipality,
@@ -308,24 +305,24 @@ def _build(entry: Entry, values: dict[str, str]) -> None:
         if capacity.isascii() and capacity.isdigit() and len(capacity) <= EXCEL_DIGITS:  # (not ፩, not 5,000 digits)
             data["capacity"] = int(capacity)
         else:
-            entry.notes.append(f"定員「{_clipped(values['定員'])}」を数として読めないため空欄にしました。")
+            entry.notes.append(f"定員「{clipped(values['定員'], QUOTED)}」を数として読めないため空欄にしました。")
     subtype = norm(values.get("類型", "")).upper()
     if not subtype and norm(values.get("種別", "")) == "ケアハウス":
         subtype = "ケアハウス"
     if subtype:
         if entry.type != "軽費":
-            entry.notes.append(f"類型「{_clipped(values.get('類型', ''))}」は軽費老人ホームだけの項目のため使いませんでした。")
+            entry.notes.append(f"類型「{clipped(values.get('類型', ''), QUOTED)}」は軽費老人ホームだけの項目のため使いませんでした。")
         elif subtype in _SUBTYPES:
             data["subtype"] = _SUBTYPES[subtype]
         else:
-            entry.notes.append(f"類型「{_clipped(values.get('類型', ''))}」は A型・B型・ケアハウス・都市型 のいずれかではないため空欄にしました。")
+            entry.notes.append(f"類型「{clipped(values.get('類型', ''), QUOTED)}」は A型・B型・ケアハウス・都市型 のいずれかではないため空欄にしました。")
     tokutei = norm(values.get("特定施設", "")).upper()
     if tokutei in _YES:
         data["tokutei_designated"] = True
     elif tokutei in _NO:
         data["tokutei_designated"] = False
     elif tokutei:
-        entry.notes.append(f"特定施設「{_clipped(values['特定施設'])}」は あり・なし のどちらかではないため空欄にしました。")
+        entry.notes.append(f"特定施設「{clipped(values['特定施設'], QUOTED)}」は あり・なし のどちらかではないため空欄にしました。")
     try:
         entry.facility = Facility.model_validate(data)
     except ValidationError as exc:

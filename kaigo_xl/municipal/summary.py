@@ -53,16 +53,20 @@ class Summary:
         attributed them to) count once; a book without a number counts alone."""
         return len({self.round.identity.get(r.file) or r.number or f"\0{r.file}" for r in self.results})
 
+    @property
+    def unit(self) -> str:
+        """How a count of the year's books is said: 施設, or 冊 when a facility returned more than one book."""
+        return "施設" if len(self.results) == self.facility_count else "冊"
+
     def count_label(self) -> str:
         """「20施設」, or 「4冊・3施設」 when a facility returned more than one book (the tables have a row per book)."""
-        books, facilities = len(self.results), self.facility_count
-        return f"{facilities}施設" if books == facilities else f"{books}冊・{facilities}施設"
+        return f"{self.facility_count}施設" if self.unit == "施設" else f"{len(self.results)}冊・{self.facility_count}施設"
 
     def status_counts(self) -> str:
-        """「20施設（提出可 18、要修正 2）」: the year's books by status."""
+        """「20施設（提出可 18、要修正 2）」 or 「4冊・3施設（提出可 3冊、要修正 1冊）」: the year's books by status."""
         ok = sum(1 for r in self.results if r.status == STATUS_OK)
-        unit = "" if len(self.results) == self.facility_count else "冊"
-        return f"{self.count_label()}（提出可 {ok}{unit}、要修正 {len(self.results) - ok}{unit}）"
+        each = "" if self.unit == "施設" else "冊"
+        return f"{self.count_label()}（提出可 {ok}{each}、要修正 {len(self.results) - ok}{each}）"
 
     @property
     def old_template(self) -> list[BookResult]:
@@ -88,11 +92,6 @@ class Summary:
     @property
     def report_yen(self) -> int:
         return sum(r.annual_yen or 0 for r in self.reports)
-
-    @property
-    def unit(self) -> str:
-        """How a count of the year's books is said: 施設, or 冊 when a facility returned more than one book."""
-        return "施設" if len(self.results) == self.facility_count else "冊"
 
     def total_sentence(self) -> str:
         """The headline: 加算総額 and the payments it schedules, with the 実績報告書 part named when plans and

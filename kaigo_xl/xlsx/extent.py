@@ -11,6 +11,7 @@ import codecs
 import re
 from dataclasses import dataclass
 
+from kaigo_xl.texts import clipped
 from kaigo_xl.xlsx.parts import Refused
 from kaigo_xl.xlsx.refs import MAX_COL, MAX_ROW, column_letters, column_number
 
@@ -133,7 +134,8 @@ class ExtentScanner:
         if attrs.rstrip().endswith(b"/"):
             return  # an empty (formatted only) cell: readers skip it
         if row > MAX_ROW or self.col > MAX_COL:
-            raise Refused(self._beyond(_written(ref.group(0)) if ref else f"{column_letters(min(self.col, 99999))}{row}"))
+            written = ref.group(0).decode("ascii", "replace") if ref else f"{column_letters(min(self.col, 99999))}{row}"
+            raise Refused(self._beyond(clipped(written, 16)))
         name = f"{column_letters(self.col)}{row}"
         if row > self.max_row:
             self.max_row, self.row_cell = row, name
@@ -154,12 +156,6 @@ def _bounded_int(digits: bytes) -> int:
     thousands of digits is refused by Python, and slow before that)."""
     digits = digits.lstrip(b"0") or b"0"  # (C00000006 is C6 to python-calamine)
     return int(digits) if len(digits) <= 7 else BEYOND
-
-
-def _written(ref: bytes) -> str:
-    """A cell position as the file writes it, short enough for a message."""
-    text = ref.decode("ascii", "replace")
-    return text if len(text) <= 16 else f"{text[:16]}…（{len(text):,}文字）"
 
 
 def too_wide(sheet: str, ext: SheetExtent) -> str:
